@@ -1,0 +1,56 @@
+# qmostd — quick start: `make demo`, then `make test`.
+SHELL := /bin/bash
+APT_PACKAGES := libcfitsio-dev libfftw3-dev libcurl4-openssl-dev libsqlite3-dev pkg-config python3-aiosmtpd fitsverify
+SWIFT ?= swift
+BUILD_FLAGS ?=
+QMOSTD_DEBUG := .build/debug/qmostd
+QMOSTD_RELEASE := .build/release/qmostd
+CONFIG := etc/qmostd.yaml
+
+.PHONY: all deps build release demo test test-unit test-integration bench clean-demo
+
+all: build
+
+## deps: apt-install whatever of the C libraries and test servers is missing (idempotent).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	else echo "system packages present"; fi
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+## demo: a night of synthetic frames through the embedded default installation (this checkout's etc/ and spool/).
+demo: build
+	$(QMOSTD_DEBUG) make-frames spool/raw --night 2026-11-20
+	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
+	$(QMOSTD_DEBUG) status --config $(CONFIG)
+	$(QMOSTD_DEBUG) log --config $(CONFIG) --lines 12
+	@first=$$(ls repo/raw/2026-11-20/ | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) repo/raw/2026-11-20/$$first
+
+clean-demo:
+	rm -rf repo prerelease releases qmost.db qmost.db-wal qmost.db-shm qmostd.lock
+	find spool -type f ! -name .gitkeep -delete
+
+## test: every test — fast unit tests, then the slower integration tests (real SMTP server, daemon subprocesses).
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(MAKE) --no-print-directory test-unit test-integration
+
+test-unit:
+	$(SWIFT) test --skip-build --skip QMostIntegrationTests $(BUILD_FLAGS)
+
+test-integration:
+	$(SWIFT) test --skip-build --filter QMostIntegrationTests $(BUILD_FLAGS)
+
+## bench: release build, then ingest and queue benchmarks printing their figures.
+bench: release
+	.build/release/qmostd-bench

@@ -1,0 +1,144 @@
+// swift-tools-version: 6.2
+// qmostd — the 4MOST back-end data flow for small installations.
+import PackageDescription
+
+/// One settings list for every Swift target (as swift-log does), so the whole tree speaks the same dialect.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "qmostd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "qmostd", targets: ["qmostd"]),
+        .executable(name: "qmostd-bench", targets: ["qmostd-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries: module maps plus shims for macros and variadic calls.
+        .systemLibrary(name: "CFITSIO", pkgConfig: "cfitsio", providers: [.apt(["libcfitsio-dev"])]),
+        .systemLibrary(name: "CFFTW3", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Wrappers: know nothing of the domain.
+        .target(name: "QMostFITS", dependencies: ["CFITSIO"], swiftSettings: swiftSettings),
+        .target(name: "QMostFFT", dependencies: ["CFFTW3"], swiftSettings: swiftSettings),
+        .target(name: "QMostCurl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+
+        // Pure domain: no C, no SQL.
+        .target(
+            name: "QMostCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings),
+
+        // State.
+        .target(
+            name: "QMostStore",
+            dependencies: ["QMostCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
+
+        // Edges.
+        .target(
+            name: "QMostWatch",
+            dependencies: ["QMostCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "QMostIngest",
+            dependencies: [
+                "QMostCore", "QMostFITS", "QMostStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "QMostAlerts",
+            dependencies: [
+                "QMostCore", "QMostCurl", "QMostStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Orchestration.
+        .target(
+            name: "QMostEngine",
+            dependencies: [
+                "QMostCore", "QMostStore", "QMostIngest",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Wiring.
+        .target(
+            name: "QMostDaemon",
+            dependencies: [
+                "QMostCore", "QMostStore", "QMostWatch", "QMostIngest", "QMostAlerts", "QMostEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "QMostCLI",
+            dependencies: [
+                "QMostCore", "QMostStore", "QMostDaemon", "QMostIngest", "QMostEngine", "QMostFITS", "QMostTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "qmostd", dependencies: ["QMostCLI"], swiftSettings: swiftSettings),
+
+        // Synthetic frames, temporary installations and loopback servers for tests, demo and benchmarks.
+        .target(
+            name: "QMostTesting",
+            dependencies: ["QMostCore", "QMostFITS"],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "qmostd-bench",
+            dependencies: [
+                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Fast unit tests, one target per module.
+        .testTarget(name: "QMostFITSTests", dependencies: ["QMostFITS", "QMostTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "QMostFFTTests", dependencies: ["QMostFFT"], swiftSettings: swiftSettings),
+        .testTarget(name: "QMostCurlTests", dependencies: ["QMostCurl", "QMostTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "QMostCoreTests", dependencies: ["QMostCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
+        .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QMostIngestTests", dependencies: ["QMostIngest", "QMostStore", "QMostTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QMostEngineTests",
+            dependencies: [
+                "QMostEngine", "QMostStore", "QMostTesting", "QMostCore",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // Slower tests: real SMTP server, the daemon as a subprocess, floods and crashes.
+        .testTarget(
+            name: "QMostIntegrationTests",
+            dependencies: [
+                "QMostCurl", "QMostAlerts", "QMostStore", "QMostCore", "QMostTesting", "QMostDaemon", "QMostFITS",
+            ],
+            swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Everything an installation can be told, read from `etc/qmostd.yaml`.
+///
+/// Every key is optional; the defaults below are the documented ones in ``ConfigurationTemplate``. Unknown keys
+/// are errors. Relative paths are relative to the installation root, the directory that holds `etc/`.
+public struct Configuration: Sendable, Equatable {
+    /// The installation directory (the parent of `etc/`); not read from YAML.
+    public var root: String = "."
+    public var paths = Paths()
+    public var night = NightRule()
+    /// Frame kinds a night needs before `night close` calls it complete.
+    public var nightRequiredKinds: [FrameKind] = [.bias, .fibreFlat, .arc]
+    public var frameKeywords = FrameKeywords()
+    public var classification: [ClassificationRule] = Classifier.defaultRules
+    public var watch = Watch()
+    public var ingest = Ingest()
+    public var engine = Engine()
+    public var stages: [String: StageSettings] = [:]
+    public var alerts = Alerts()
+
+    public init() {}
+
+    /// Where things live inside the installation.
+    public struct Paths: Sendable, Equatable {
+        public var spoolRaw = "spool/raw"
+        public var spoolDXU = "spool/dxu"
+        public var quarantine = "spool/quarantine"
+        public var repository = "repo"
+        public var prerelease = "prerelease"
+        public var releases = "releases"
+        public var database = "qmost.db"
+        public init() {}
+    }
+
+    /// The spool watcher.
+    public struct Watch: Sendable, Equatable {
+        /// Seconds between reconciliation scans, the backstop for anything inotify missed.
+        public var reconcileIntervalSeconds: Double = 60
+        /// A file still incomplete this long after its last change is quarantined.
+        public var incompleteGraceSeconds: Double = 300
+        /// Seconds between re-checks of a file that is still being written.
+        public var incompleteRecheckSeconds: Double = 2
+        public init() {}
+    }
+
+    /// Ingest.
+    public struct Ingest: Sendable, Equatable {
+        /// Verify CHECKSUM/DATASUM where a file carries them.
+        public var verifyChecksums = true
+        /// Keep the spool file name in the repository (a content hash suffix is added on a name clash).
+        public var keepNames = true
+        public init() {}
+    }
+
+    /// The durable job queue and its workers.
+    public struct Engine: Sendable, Equatable {
+        /// Concurrent jobs; 0 means one per core.
+        public var workers = 0
+        public var leaseSeconds: Double = 120
+        public var heartbeatSeconds: Double = 20
+        public var maxAttempts = 5
+        public var backoffBaseSeconds: Double = 10
+        public var backoffMaxSeconds: Double = 3600
+        /// How often idle workers look for work when nothing woke them.
+        public var pollMilliseconds: Double = 250
+        public init() {}
+    }
+
+    /// How one stage of the graph runs.
+    public struct StageSettings: Sendable, Equatable {
+        public var enabled: Bool?
+        /// Run this program instead of the built-in stage: an argv list, never a shell line.
+        public var command: [String]?
+        /// For night-level stages: wait this long after the night's last new frame before starting.
+        public var quietPeriodSeconds: Double?
+        public var maxAttempts: Int?
+        /// Seconds after which an external command is killed.
+        public var timeoutSeconds: Double?
+        /// Free-form parameters; part of the stage's idempotency key and passed to commands in the manifest.
+        public var parameters: [String: String] = [:]
+        public init(enabled: Bool? = nil, command: [String]? = nil) {
+            self.enabled = enabled
+            self.command = command
+        }
+    }
+
+    /// Email alerts.
+    public struct Alerts: Sendable, Equatable {
+        public var enabled = false
+        public var smtpURL = "smtp://127.0.0.1:25"
+        public var username: String?
+        /// A file holding the SMTP password (keep it mode 0600).
+        public var passwordFile: String?
+        public var requireTLS = false
+        public var from = "qmostd@localhost"
+        public var to: [String] = []
+        /// Alerts with the same cause within this window are folded into one mail.
+        public var dedupWindowSeconds: Double = 3600
+        /// 0 sends each alert when it happens; otherwise pending alerts go out as one digest this often.
+        public var digestIntervalSeconds: Double = 0
+        /// Delay before retrying a mail the server did not take.
+        public var retrySeconds: Double = 30
+        public init() {}
+    }
+
+    /// An absolute path for an installation-relative one.
+    public func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (root as NSString).appendingPathComponent(path)
+    }
+
+    public var spoolRawPath: String { resolve(paths.spoolRaw) }
+    public var spoolDXUPath: String { resolve(paths.spoolDXU) }
+    public var quarantinePath: String { resolve(paths.quarantine) }
+    public var repositoryPath: String { resolve(paths.repository) }
+    public var databasePath: String { resolve(paths.database) }
+    public var lockPath: String { resolve("qmostd.lock") }
+
+    /// Settings of a stage merged over its defaults from the stage graph.
+    public func settings(for stage: StageName) -> StageSettings {
+        stages[stage.rawValue] ?? StageSettings()
+    }
+
+    public var classifier: Classifier { Classifier(rules: classification) }
+}

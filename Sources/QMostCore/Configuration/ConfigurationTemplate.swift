@@ -1,0 +1,99 @@
+/// The documented configuration written by `qmostd init`; every key with its default and meaning.
+///
+/// The checkout's `etc/qmostd.yaml` is this text (a test keeps them equal), and parsing it yields exactly
+/// `Configuration()`, so the documentation cannot drift from the defaults.
+public enum ConfigurationTemplate {
+    public static let text = """
+# qmostd configuration. Every key is optional: the value shown is the default.
+# Relative paths are relative to the installation root, the folder that holds etc/.
+# Unknown keys are errors, so a typo never silently leaves a default in force.
+
+paths:
+  spool_raw: spool/raw            # drop raw FITS frames here (subfolders too); the SAF poller writes here
+  spool_dxu: spool/dxu            # drop L2 data exchange units (DXU) here
+  quarantine: spool/quarantine    # rejected input, each with a <name>.reason.txt beside it
+  repository: repo                # ingested frames (repo/raw/<night>/), masters, L1, QA and L2 products
+  prerelease: prerelease          # the trickled pre-release area
+  releases: releases              # cut data releases
+  database: qmost.db              # SQLite (WAL): the single source of truth
+
+night:
+  keyword: NIGHT                  # header keyword naming the night (YYYY-MM-DD or YYYYMMDD); '' to ignore it
+  mjd_keyword: MJD-OBS            # otherwise the night is the UTC date of this MJD ...
+  offset_hours: 12                # ... minus this many hours (ESO convention: a night falls on the date it began)
+  required_kinds: [bias, fibre_flat, arc]   # `qmostd night close` calls a night lacking any of these incomplete
+
+frame_keywords:                   # header keywords recorded for every frame (HIERARCH prefix optional)
+  ob_id: ESO OBS ID
+  spectrograph: ESO INS SPEC ID   # LRS-A, LRS-B or HRS for 4MOST
+  arm: ESO DET ARM NAME           # BLUE, GREEN or RED
+  instrument: INSTRUME
+  exposure_time: EXPTIME
+  object: OBJECT
+  mjd: MJD-OBS
+
+classification:
+  # Tried in order, first match wins; a frame matching none is kind 'other' (kept, never dropped).
+  # 'when' maps header keywords to case-insensitive globs ('*' any run, '?' one character);
+  # "*" alone means present with any value, "!" means absent.
+  # Kinds: bias dark detector_flat fibre_flat twilight_flat arc fp science standard other
+  rules:
+    - {name: bias, kind: bias, when: {ESO DPR TYPE: BIAS}}
+    - {name: dark, kind: dark, when: {ESO DPR TYPE: DARK}}
+    - {name: led-flat, kind: detector_flat, when: {ESO DPR TYPE: "FLAT,LED"}}
+    - {name: twilight-flat, kind: twilight_flat, when: {ESO DPR TYPE: "FLAT,TWILIGHT"}}
+    - {name: sky-flat, kind: twilight_flat, when: {ESO DPR TYPE: "SKY,FLAT"}}
+    - {name: fibre-flat, kind: fibre_flat, when: {ESO DPR TYPE: "FLAT*"}}
+    - {name: fabry-perot, kind: fp, when: {ESO DPR TYPE: "WAVE,FP"}}
+    - {name: arc, kind: arc, when: {ESO DPR TYPE: "WAVE*"}}
+    - {name: standard, kind: standard, when: {ESO DPR TYPE: "STD*"}}
+    - {name: science, kind: science, when: {ESO DPR CATG: SCIENCE}}
+
+watch:
+  reconcile_interval_s: 60        # full scan of the spool this often: the backstop for missed inotify events
+  incomplete_grace_s: 300         # a file still shorter than its headers declare this long after its last
+                                  # change is quarantined
+  incomplete_recheck_s: 2         # how often a file still being written is looked at again
+
+ingest:
+  verify_checksums: true          # verify CHECKSUM/DATASUM where present; a mismatch quarantines the file
+  keep_names: true                # keep spool file names in repo/raw/<night>/ (a hash suffix on a clash)
+
+engine:
+  workers: 0                      # concurrent jobs; 0 = one per core
+  lease_s: 120                    # a claimed job whose worker stops heartbeating is re-queued after this
+  heartbeat_s: 20                 # must be shorter than lease_s
+  max_attempts: 5                 # then the job is dead and an alert is sent
+  backoff_base_s: 10              # retry delay doubles from this ...
+  backoff_max_s: 3600             # ... up to this
+  poll_ms: 250                    # idle workers look for work this often when nothing woke them
+
+stages:
+  # The graph ingest -> l1 -> qa -> qa_analyse -> l2 -> qc -> trickle is fixed; here each stage is enabled
+  # and tuned. Built-in stages run by default; the others run once given a command (or a later release
+  # ships them). Keys per stage:
+  #   enabled: true|false
+  #   command: [argv, list]   run this program instead (no shell); its last argument is the path of a JSON
+  #                           manifest naming the inputs, the output folder and the parameters; exit 0 = done
+  #   quiet_period_s: N       night-level stages start N s after the night's last new frame, or at once
+  #                           after `qmostd night close`
+  #   max_attempts: N         overrides engine.max_attempts
+  #   timeout_s: N            an external command running longer is killed and the attempt fails
+  #   parameters: {k: v}      part of the idempotency key; passed to commands in the manifest
+  ingest:
+    enabled: true
+
+alerts:
+  enabled: false
+  smtp_url: smtp://127.0.0.1:25   # smtp:// (STARTTLS when offered) or smtps://
+  # username: qmostd              # SMTP AUTH user, optional
+  # password_file: etc/smtp.secret  # file holding the SMTP password (mode 0600)
+  require_tls: false              # refuse to send over smtp:// without STARTTLS
+  from: qmostd@localhost
+  to: []                          # e.g. [ops@example.org]
+  dedup_window_s: 3600            # the same cause within this window is one mail (with a count)
+  digest_interval_s: 0            # 0 = mail each alert at once; N = one digest of pending alerts every N s
+  retry_s: 30                     # an SMTP failure is retried after this; alerts are never dropped
+
+"""
+}

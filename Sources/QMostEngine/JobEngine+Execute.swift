@@ -1,0 +1,178 @@
+import Crypto
+import Foundation
+import GRDB
+import Logging
+import QMostCore
+import QMostStore
+
+extension JobEngine {
+    /// Runs one claimed job to a settled state: done, deferred (waiting or blocked), retried, or dead.
+    func execute(_ job: Job, worker: String) async {
+        let now = Date().timestamp
+        let id = job.id!
+        guard let stage = StageName(rawValue: job.stage), let runner = runnerFor(stage) else {
+            settle(job, worker: worker, error: .fatal("stage \(job.stage) is not enabled or has no implementation"), run: nil)
+            return
+        }
+        // Blocking rules are data: check them at claim time and park the job until they hold.
+        do {
+            let blocker = try await context.repository.pool.read { db in
+                try context.scheduler.blocker(for: stage, night: job.night, now: now, in: db)
+            }
+            if let blocker {
+                try await context.repository.pool.write { db in
+                    try JobQueue.defer_(jobID: id, worker: worker, until: now + 30, reason: "waiting for \(blocker.waitingFor)",
+                                        now: now, in: db)
+                }
+                return
+            }
+        } catch {
+            context.logger.error("blocking check failed", metadata: ["job.id": "\(id)", "error": "\(error)"])
+        }
+
+        let key: String
+        let run: StageRun
+        do {
+            key = try idempotencyKey(for: job, stage: stage, runner: runner)
+            let force = job.payloadFields["force"] == "true"
+            if runner.skipsRepeatedRuns, !force, let earlier = try context.repository.succeeded(idempotencyKey: key) {
+                try await context.repository.pool.write { db in
+                    try JobQueue.complete(jobID: id, worker: worker, now: now, in: db)
+                    try Repository.log(Event(at: now, kind: "job.skipped", stage: job.stage, night: job.night, path: job.subject,
+                                             jobID: id, message: "\(job.stage) \(job.subject): same inputs, parameters and code as run \(earlier.id!); nothing to do"),
+                                       in: db)
+                }
+                return
+            }
+            run = try context.repository.startRun(StageRun(
+                jobID: id, stage: job.stage, subject: job.subject, night: job.night, idempotencyKey: key,
+                paramsHash: paramsHash(stage), codeVersion: runner.codeVersion, attempt: job.attempts, startedAt: now))
+        } catch {
+            settle(job, worker: worker, error: .retriable("starting run: \(error)"), run: nil)
+            return
+        }
+
+        let result = await withTaskGroup(of: Result<StageResult, StageError>?.self) { group in
+            group.addTask { await self.heartbeat(jobID: id, worker: worker); return nil }
+            group.addTask {
+                do throws(StageError) { return .success(try await runner.run(job, context: self.context)) }
+                catch { return .failure(error) }
+            }
+            var outcome: Result<StageResult, StageError>?
+            for await value in group where value != nil {
+                outcome = value
+                group.cancelAll()
+            }
+            return outcome!
+        }
+        switch result {
+        case .success(let r): settle(job, worker: worker, result: r, run: run)
+        case .failure(let e): settle(job, worker: worker, error: e, run: run)
+        }
+    }
+
+    private func runnerFor(_ stage: StageName) -> (any StageRunner)? { runners[stage] }
+
+    /// Keeps the lease alive while the job runs; ends when cancelled.
+    private func heartbeat(jobID: Int64, worker: String) async {
+        let every = context.configuration.engine.heartbeatSeconds
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(Int(every * 1000)))
+            if Task.isCancelled { return }
+            let alive = (try? queue.heartbeat(jobID: jobID, worker: worker, lease: context.configuration.engine.leaseSeconds)) ?? true
+            if !alive {
+                context.logger.warning("lease lost while running", metadata: ["job.id": "\(jobID)"])
+                return
+            }
+        }
+    }
+
+    private func settle(_ job: Job, worker: String, result: StageResult, run: StageRun) {
+        let now = Date().timestamp
+        do {
+            try context.repository.pool.write { db in
+                switch result {
+                case .done(let summary):
+                    guard try JobQueue.complete(jobID: job.id!, worker: worker, now: now, in: db) else { return }
+                    try Repository.finishRun(id: run.id!, outcome: "ok", now: now, in: db)
+                    try Repository.log(Event(at: now, level: .debug, kind: "job.done", stage: job.stage, night: job.night,
+                                             path: job.subject, jobID: job.id, message: "\(job.stage) \(job.subject): \(summary)"),
+                                       in: db)
+                    if job.stage != StageName.ingest.rawValue, let stage = StageName(rawValue: job.stage), let night = job.night {
+                        try context.scheduler.enqueueSuccessors(of: stage, night: night, now: now, in: db)
+                    }
+                case .waiting(let reason, let after):
+                    try JobQueue.defer_(jobID: job.id!, worker: worker, until: now + after, reason: reason, now: now, in: db)
+                    try Repository.finishRun(id: run.id!, outcome: "waiting", error: reason, now: now, in: db)
+                }
+            }
+        } catch {
+            context.logger.error("settling job failed; its lease will expire and it will run again",
+                                 metadata: ["job.id": "\(job.id!)", "error": "\(error)"])
+        }
+        context.scheduler.doorbell.ring()
+    }
+
+    private func settle(_ job: Job, worker: String, error: StageError, run: StageRun?) {
+        let now = Date().timestamp
+        let e = context.configuration.engine
+        let backoff = min(e.backoffBaseSeconds * pow(2, Double(max(job.attempts - 1, 0))), e.backoffMaxSeconds)
+            * Double.random(in: 0.9...1.1)
+        do {
+            try context.repository.pool.write { db in
+                let state = try JobQueue.fail(jobID: job.id!, worker: worker, error: error.description,
+                                              retriable: error.isRetriable, backoff: backoff, now: now, in: db)
+                if let run {
+                    let failure = error.description
+                    try Repository.finishRun(id: run.id!, outcome: "failed", error: failure, now: now, in: db)
+                }
+                guard let state else { return }
+                let dead = state == .dead
+                try Repository.log(Event(at: now, level: dead ? .error : .warning, kind: dead ? "job.dead" : "job.failed",
+                                         stage: job.stage, night: job.night, path: job.subject, jobID: job.id,
+                                         message: "\(job.stage) \(job.subject) attempt \(job.attempts)/\(job.maxAttempts) failed: \(error)"
+                                            + (dead ? "; no further attempts (dead)" : String(format: "; retry in %.0f s", backoff))),
+                                   in: db)
+                if dead { try raiseDeadAlert(job: job, error: error.description, in: db, now: now) }
+            }
+        } catch {
+            context.logger.error("recording failure failed", metadata: ["job.id": "\(job.id!)", "error": "\(error)"])
+        }
+    }
+
+    func raiseDeadAlert(job: Job, error: String) throws {
+        try context.repository.pool.write { db in try raiseDeadAlert(job: job, error: error, in: db, now: Date().timestamp) }
+    }
+
+    private func raiseDeadAlert(job: Job, error: String, in db: Database, now: Timestamp) throws {
+        try Repository.raiseAlert(
+            cause: "job.dead:\(job.stage):\(job.subject)",
+            subject: "[qmostd] job \(job.id!) dead: \(job.stage) \(job.subject)",
+            body: """
+                Job \(job.id!) (stage \(job.stage), subject \(job.subject)\(job.night.map { ", night \($0)" } ?? "")) failed \
+                \(job.attempts) time(s) and will not be retried automatically.
+
+                Last error: \(error)
+
+                Inspect it with `qmostd explain \(job.subject)`; retry with `qmostd retry \(job.id!)`.
+                """,
+            window: context.configuration.alerts.dedupWindowSeconds, now: now, in: db)
+    }
+
+    /// stage + input checksums + parameters + code version.
+    func idempotencyKey(for job: Job, stage: StageName, runner: any StageRunner) throws -> String {
+        var parts = [job.stage, job.subject, paramsHash(stage), runner.codeVersion]
+        if let night = job.night, StageGraph.definition(stage).scope == .night {
+            parts += try context.repository.nightInputs(night).map(\.file.sha256)
+        }
+        return hex(SHA256.hash(data: Data(parts.joined(separator: "\n").utf8)))
+    }
+
+    func paramsHash(_ stage: StageName) -> String {
+        let params = context.configuration.settings(for: stage).parameters.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+        return String(hex(SHA256.hash(data: Data(params.utf8))).prefix(16))
+    }
+
+    private func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+}

@@ -1,0 +1,28 @@
+import GRDB
+import Logging
+import QMostCore
+import QMostStore
+
+/// Everything a stage may use while running one job.
+public struct StageContext: Sendable {
+    public var configuration: QMostCore.Configuration
+    public var repository: Repository
+    public var scheduler: Scheduler
+    public var logger: Logger
+
+    public init(configuration: QMostCore.Configuration, repository: Repository, scheduler: Scheduler, logger: Logger) {
+        self.configuration = configuration
+        self.repository = repository
+        self.scheduler = scheduler
+        self.logger = logger
+    }
+}
+
+/// A stage implementation: runs one job. Stages must be idempotent, since a job whose worker died is run again.
+public protocol StageRunner: Sendable {
+    /// The code version recorded with every run, part of the idempotency key.
+    var codeVersion: String { get }
+    /// Whether a run with the same idempotency key that already succeeded makes this job a no-op.
+    var skipsRepeatedRuns: Bool { get }
+    func run(_ job: Job, context: StageContext) async throws(StageError) -> StageResult
+}

@@ -1,0 +1,112 @@
+import Foundation
+import QMostCore
+import QMostFITS
+
+/// Small raw frames with 4MOST-style headers, for the demo, tests and benchmarks until the full instrument
+/// simulator (`qmostd simulate`) writes realistic ones.
+///
+/// Each frame is a primary HDU with the ESO DPR keywords the classifier reads, the night's MJD-OBS, the OB id,
+/// spectrograph and arm, and a 16-bit image of bias level plus a deterministic pattern, with CHECKSUM/DATASUM.
+public enum SyntheticFrames {
+    /// One frame to write.
+    public struct Spec: Sendable {
+        public var kind: FrameKind
+        public var night: Night
+        public var index: Int
+        public var obID: Int64
+        public var spectrograph: String
+        public var arm: String
+        public var width: Int
+        public var height: Int
+
+        public init(kind: FrameKind, night: Night, index: Int, obID: Int64 = 1_000_000, spectrograph: String = "LRS-A",
+                    arm: String = "BLUE", width: Int = 64, height: Int = 64) {
+            self.kind = kind
+            self.night = night
+            self.index = index
+            self.obID = obID
+            self.spectrograph = spectrograph
+            self.arm = arm
+            self.width = width
+            self.height = height
+        }
+
+        /// The ESO data product keywords (CATG, TYPE, TECH) for this kind.
+        public var dpr: (catg: String, type: String, tech: String) {
+            switch kind {
+            case .bias: return ("CALIB", "BIAS", "IMAGE")
+            case .dark: return ("CALIB", "DARK", "IMAGE")
+            case .detectorFlat: return ("CALIB", "FLAT,LED", "IMAGE")
+            case .fibreFlat: return ("CALIB", "FLAT,LAMP", "MOS")
+            case .twilightFlat: return ("CALIB", "FLAT,TWILIGHT", "MOS")
+            case .arc: return ("CALIB", "WAVE,LAMP", "MOS")
+            case .fp: return ("CALIB", "WAVE,FP", "MOS")
+            case .science: return ("SCIENCE", "OBJECT", "MOS")
+            case .standard: return ("SCIENCE", "STD", "MOS")
+            case .other, .dxu: return ("TEST", "OTHER", "IMAGE")
+            }
+        }
+
+        /// Observation time: the night's evening (23:00 UTC) plus two minutes per frame index.
+        public var mjd: Double {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let parts = night.iso.split(separator: "-").map { Int($0)! }
+            let evening = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 23))!
+            return MJD.mjd(evening) + Double(index) * 120 / 86_400
+        }
+
+        /// `4MOST.<ISO time>.<arm>.fits`, in the ESO archive style.
+        public var fileName: String {
+            let f = DateFormatter()
+            f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS"
+            f.timeZone = TimeZone(identifier: "UTC")
+            return "4MOST.\(f.string(from: MJD.date(mjd))).\(spectrograph).\(arm).fits"
+        }
+    }
+
+    /// Writes one frame.
+    public static func write(_ spec: Spec, to path: String) throws(FITSError) {
+        let dpr = spec.dpr
+        let cards: [FITSCard] = [
+            FITSCard(keyword: "ORIGIN", value: .string("qmostd synthetic"), comment: "not real data"),
+            FITSCard(keyword: "INSTRUME", value: .string("4MOST")),
+            FITSCard(keyword: "OBJECT", value: .string(spec.kind == .science ? "FIELD-\(spec.obID)" : dpr.type)),
+            FITSCard(keyword: "MJD-OBS", value: .double(spec.mjd), comment: "start of observation"),
+            FITSCard(keyword: "EXPTIME", value: .double(spec.kind == .bias ? 0 : 60)),
+            FITSCard(keyword: "HIERARCH ESO DPR CATG", value: .string(dpr.catg)),
+            FITSCard(keyword: "HIERARCH ESO DPR TYPE", value: .string(dpr.type)),
+            FITSCard(keyword: "HIERARCH ESO DPR TECH", value: .string(dpr.tech)),
+            FITSCard(keyword: "HIERARCH ESO OBS ID", value: .int(spec.obID)),
+            FITSCard(keyword: "HIERARCH ESO INS SPEC ID", value: .string(spec.spectrograph)),
+            FITSCard(keyword: "HIERARCH ESO DET ARM NAME", value: .string(spec.arm)),
+        ]
+        var pixels = [UInt16](repeating: 0, count: spec.width * spec.height)
+        let level: Int = spec.kind == .bias ? 1000 : (spec.kind == .science ? 1500 : 5000)
+        for y in 0..<spec.height {
+            for x in 0..<spec.width {
+                // A deterministic pattern (fibre-like stripes) plus a per-frame offset so every frame's bytes differ.
+                let stripe = (x % 8 < 3) ? level / 2 : 0
+                pixels[y * spec.width + x] = UInt16(clamping: level + stripe + (x * 7 + y * 13 + spec.index * 31) % 17)
+            }
+        }
+        let file = try FITSFile.create(path, overwrite: true)
+        try file.appendImage(pixels, shape: [spec.width, spec.height], cards: cards)
+        try file.writeChecksums()
+        try file.close()
+    }
+
+    /// A night's worth of frames: biases, a dark, LED and fibre flats, an arc, a Fabry-Perot, science and a standard,
+    /// spread over the arms of the first spectrograph.
+    public static func night(_ night: Night, obID: Int64 = 1_000_000, size: Int = 64) -> [Spec] {
+        let kinds: [FrameKind] = [.bias, .bias, .bias, .dark, .detectorFlat, .fibreFlat, .arc, .fp, .science, .science, .standard]
+        var specs: [Spec] = []
+        for (i, kind) in kinds.enumerated() {
+            for (j, arm) in ["BLUE", "GREEN", "RED"].enumerated() {
+                specs.append(Spec(kind: kind, night: night, index: i * 3 + j, obID: obID + Int64(kind == .science ? 1 : 0),
+                                  arm: arm, width: size, height: size))
+            }
+        }
+        return specs
+    }
+}

@@ -1,0 +1,3 @@
+import QMostCLI
+
+await QMostCommand.start()
