@@ -8,6 +8,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Tests import what they use but are spared MemberImportVisibility's per-member bookkeeping.
+let testSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "qmostd",
     platforms: [.macOS(.v15)],
@@ -117,28 +120,30 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // Fast unit tests, one target per module.
-        .testTarget(name: "QMostFITSTests", dependencies: ["QMostFITS", "QMostTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "QMostFFTTests", dependencies: ["QMostFFT"], swiftSettings: swiftSettings),
-        .testTarget(name: "QMostCurlTests", dependencies: ["QMostCurl", "QMostTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "QMostCoreTests", dependencies: ["QMostCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
-        .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "QMostFITSTests", dependencies: ["QMostFITS", "QMostTesting"], swiftSettings: testSettings),
+        .testTarget(name: "QMostFFTTests", dependencies: ["QMostFFT"], swiftSettings: testSettings),
+        .testTarget(name: "QMostCurlTests", dependencies: ["QMostCurl", "QMostTesting"], swiftSettings: testSettings),
+        .testTarget(name: "QMostCoreTests", dependencies: ["QMostCore"], swiftSettings: testSettings),
+        .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
+        .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),
         .testTarget(
             name: "QMostIngestTests", dependencies: ["QMostIngest", "QMostStore", "QMostTesting"],
-            swiftSettings: swiftSettings),
+            swiftSettings: testSettings),
         .testTarget(
             name: "QMostEngineTests",
             dependencies: [
                 "QMostEngine", "QMostStore", "QMostTesting", "QMostCore",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: testSettings),
         // Slower tests: real SMTP server, the daemon as a subprocess, floods and crashes.
         .testTarget(
             name: "QMostIntegrationTests",
             dependencies: [
                 "QMostCurl", "QMostAlerts", "QMostStore", "QMostCore", "QMostTesting", "QMostDaemon", "QMostFITS",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: swiftSettings),
+            swiftSettings: testSettings),
     ]
 )

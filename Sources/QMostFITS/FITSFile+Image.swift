@@ -83,7 +83,7 @@ extension FITSFile {
 
     private func requireImage(_ hdu: Int?, _ call: String) throws(FITSError) {
         guard try hduType(hdu: hdu) == .image else {
-            throw usageError(FITSCode.notImage, call, "HDU \(try currentHDU) is a table, not an image")
+            throw usageError(FITSCode.notImage, call, "the HDU at index \(try currentHDU) is a table, not an image")
         }
     }
 

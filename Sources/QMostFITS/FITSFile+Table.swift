@@ -92,7 +92,7 @@ extension FITSFile {
 
     private func requireTable(_ hdu: Int?, _ call: String) throws(FITSError) {
         guard try hduType(hdu: hdu) != .image else {
-            throw usageError(FITSCode.notTable, call, "HDU \(try currentHDU) is an image, not a table")
+            throw usageError(FITSCode.notTable, call, "the HDU at index \(try currentHDU) is an image, not a table")
         }
     }
 

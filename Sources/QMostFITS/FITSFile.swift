@@ -8,9 +8,11 @@ import Foundation
 /// work on the current HDU when it is nil.
 ///
 /// Not Sendable: cfitsio keeps a current-HDU cursor and buffers per handle. Use one
-/// instance per task; cfitsio itself is thread-safe across handles (Debian builds it
-/// reentrant). cfitsio shares one underlying file object when a path is opened twice in a
-/// process, so do not work on the same path from two threads at once.
+/// instance per task; separate instances may work in parallel, even on the same path
+/// (Debian builds cfitsio reentrant, and disk-file opens never share cfitsio's file
+/// object). cfitsio's error-message stack is shared by the whole process, so under heavy
+/// parallel failure an error's `message` may carry a line from another thread's failure;
+/// `status`, `call` and `path` are always exact.
 public final class FITSFile {
     /// The path the file was opened or created with.
     public let path: String

@@ -65,8 +65,8 @@ public enum SyntheticFrames {
         }
     }
 
-    /// Writes one frame.
-    public static func write(_ spec: Spec, to path: String) throws(FITSError) {
+    /// Writes one frame, with CHECKSUM/DATASUM unless `checksums` is false (byte-patched copies need none).
+    public static func write(_ spec: Spec, to path: String, checksums: Bool = true) throws(FITSError) {
         let dpr = spec.dpr
         let cards: [FITSCard] = [
             FITSCard(keyword: "ORIGIN", value: .string("qmostd synthetic"), comment: "not real data"),
@@ -92,7 +92,7 @@ public enum SyntheticFrames {
         }
         let file = try FITSFile.create(path, overwrite: true)
         try file.appendImage(pixels, shape: [spec.width, spec.height], cards: cards)
-        try file.writeChecksums()
+        if checksums { try file.writeChecksums() }
         try file.close()
     }
 
@@ -108,5 +108,23 @@ public enum SyntheticFrames {
             }
         }
         return specs
+    }
+}
+
+extension SyntheticFrames {
+    /// Many distinct valid frames, fast: one frame's bytes with the last data pixels overwritten by a counter.
+    /// The header is untouched and no checksum is written, so every copy stays a valid FITS file.
+    public static func copies(of spec: Spec, count: Int, scratch: String) throws -> (bytes: [UInt8], patch: (inout [UInt8], Int) -> Void) {
+        try write(spec, to: scratch, checksums: false)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch)))
+        try? FileManager.default.removeItem(atPath: scratch)
+        let dataEnd = 2880 * ((bytes.count - 1) / 2880)  // start of the last block, inside the image data
+        precondition(bytes.count >= 2 * 2880 && spec.width * spec.height * 2 >= 8)
+        let offset = min(dataEnd, bytes.count - 2880) + 0
+        return (bytes, { buffer, i in
+            withUnsafeBytes(of: UInt64(i).bigEndian) { counter in
+                for k in 0..<8 { buffer[offset + k] = counter[k] }
+            }
+        })
     }
 }

@@ -11,7 +11,7 @@ struct NightTests {
         (59605.49999, "2022-01-25"),     // 11:59:59 UTC belongs to the previous night
         (59605.50001, "2022-01-26"),
     ])
-    func mjdMinusTwelveHours(mjd: Double, night: String) {
+    func mjdMinusTwelveHours(mjd: Double, night: String) throws {
         let header = HeaderFacts([("MJD-OBS", String(mjd))])
         #expect(try NightRule().night(for: header).get().iso == night)
     }

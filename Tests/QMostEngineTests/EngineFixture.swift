@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import QMostCore
 import QMostStore
@@ -9,15 +10,18 @@ import Synchronization
 /// An installation folder, its database and an engine context, for engine tests.
 final class EngineFixture: Sendable {
     let dir: TemporaryDirectory
-    let configuration: Configuration
+    let configuration: QMostCore.Configuration
     let repository: Repository
     let context: StageContext
     var queue: JobQueue { JobQueue(repository: repository) }
 
-    init(yaml: String = "") throws {
+    /// `engine` adds keys to the engine section (e.g. `max_attempts: 2`); `yaml` adds other sections.
+    init(engine: String = "", yaml: String = "") throws {
         dir = try TemporaryDirectory("qmost-engine")
-        var config = try Configuration.parse("""
-            engine: {workers: 2, lease_s: 5, heartbeat_s: 1, backoff_base_s: 0.05, backoff_max_s: 0.2, poll_ms: 20}
+        let engineKeys = ["workers: 2, lease_s: 5, heartbeat_s: 1, backoff_base_s: 0.05, backoff_max_s: 0.2, poll_ms: 20", engine]
+            .filter { !$0.isEmpty }.joined(separator: ", ")
+        var config = try QMostCore.Configuration.parse("""
+            engine: {\(engineKeys)}
             \(yaml)
             """, path: "test")
         config.root = dir.path
@@ -29,7 +33,8 @@ final class EngineFixture: Sendable {
     }
 
     /// Runs an engine until `done` holds (checked every 20 ms) or `timeout` passes; returns whether it held.
-    func runEngine(runners: [StageName: any StageRunner], timeout: Double = 10,
+    /// The timeout is generous because other suites running in parallel may hold the cooperative pool for seconds.
+    func runEngine(runners: [StageName: any StageRunner], timeout: Double = 45,
                    until done: @Sendable () throws -> Bool) async throws -> Bool {
         let engine = JobEngine(context: context, runners: runners)
         let task = Task { try await engine.run() }
@@ -59,10 +64,14 @@ final class EngineFixture: Sendable {
 }
 
 /// A stage that fails a set number of times, then succeeds; counts its runs.
-struct FlakyStage: StageRunner {
+final class FlakyStage: StageRunner {
     let failures: Int
     let fatal: Bool
     let runs = Mutex(0)
+    init(failures: Int, fatal: Bool) {
+        self.failures = failures
+        self.fatal = fatal
+    }
     var codeVersion: String { "flaky-1" }
     var skipsRepeatedRuns: Bool { true }
 
@@ -74,16 +83,18 @@ struct FlakyStage: StageRunner {
 }
 
 /// A stage that takes a while, to test graceful shutdown.
-struct SlowStage: StageRunner {
+final class SlowStage: StageRunner {
     let seconds: Double
     let started = Mutex(false)
+    init(seconds: Double) { self.seconds = seconds }
     var codeVersion: String { "slow-1" }
     var skipsRepeatedRuns: Bool { false }
 
     func run(_ job: Job, context: StageContext) async throws(StageError) -> StageResult {
         started.withLock { $0 = true }
         // Deliberately not cancellable: a stage in hand finishes even while the engine shuts down.
-        Thread.sleep(forTimeInterval: seconds)
+        let micros = UInt32(seconds * 1_000_000)
+        await BlockingWork.run { usleep(micros) }
         return .done(summary: "slept")
     }
 }

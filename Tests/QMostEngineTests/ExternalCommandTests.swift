@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import QMostCore
 import QMostStore
+import QMostTesting
 import Testing
 @testable import QMostEngine
 
@@ -29,17 +30,17 @@ struct ExternalCommandTests {
         let id = try f.queue.enqueue(f.context.scheduler.request(.l1, subject: "night:2026-01-01", night: "2026-01-01", now: 0))
         let runners = JobEngine.runners(for: f.configuration)
         #expect(try await f.runEngine(runners: runners) { try f.queue.job(id: id)?.state == .done })
-        let products = try f.repository.pool.read { db in try Product.fetchAll(db) }
+        let products = try await f.repository.pool.read { db in try Product.fetchAll(db) }
         #expect(products.count == 1)
         #expect(products[0].path.hasSuffix("out/result.txt"))
-        let lineage = try f.repository.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product_inputs") }
+        let lineage = try await f.repository.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product_inputs") }
         #expect(lineage == 1)
     }
 
     @Test func failingCommandKeepsStatusAndStderr() async throws {
         let f0 = try EngineFixture()
         let s = try script(f0, "echo 'cannot find master bias' >&2; exit 3")
-        let f = try EngineFixture(yaml: "engine: {max_attempts: 2}\nstages:\n  l1: {command: [\(s)], quiet_period_s: 0}")
+        let f = try EngineFixture(engine: "max_attempts: 2", yaml: "stages:\n  l1: {command: [\(s)], quiet_period_s: 0}")
         try f.addFrame(night: "2026-01-01")
         let id = try f.queue.enqueue(f.context.scheduler.request(.l1, subject: "night:2026-01-01", night: "2026-01-01", now: 0))
         #expect(try await f.runEngine(runners: JobEngine.runners(for: f.configuration)) { try f.queue.job(id: id)?.state == .dead })
@@ -61,7 +62,7 @@ struct ExternalCommandTests {
     @Test func timeoutKillsTheCommand() async throws {
         let f0 = try EngineFixture()
         let s = try script(f0, "exec sleep 30")
-        let f = try EngineFixture(yaml: "engine: {max_attempts: 1}\nstages:\n  l1: {command: [\(s)], quiet_period_s: 0, timeout_s: 0.5}")
+        let f = try EngineFixture(engine: "max_attempts: 1", yaml: "stages:\n  l1: {command: [\(s)], quiet_period_s: 0, timeout_s: 0.5}")
         try f.addFrame(night: "2026-01-01")
         let id = try f.queue.enqueue(f.context.scheduler.request(.l1, subject: "night:2026-01-01", night: "2026-01-01", now: 0))
         let start = Date()

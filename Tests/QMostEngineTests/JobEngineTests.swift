@@ -24,7 +24,7 @@ struct JobEngineTests {
     }
 
     @Test func exhaustedAttemptsGoDeadAndAlert() async throws {
-        let f = try EngineFixture(yaml: "engine: {max_attempts: 2}\nstages:\n  l1: {command: [/bin/true], quiet_period_s: 0}")
+        let f = try EngineFixture(engine: "max_attempts: 2", yaml: "stages:\n  l1: {command: [/bin/true], quiet_period_s: 0}")
         try f.addFrame(night: "2026-01-01")
         let id = try f.queue.enqueue(f.context.scheduler.request(.l1, subject: "night:2026-01-01", night: "2026-01-01", now: 0))
         let ok = try await f.runEngine(runners: [.l1: FlakyStage(failures: 10, fatal: false)]) {
@@ -86,7 +86,7 @@ struct JobEngineTests {
         #expect(job.blockedReason?.contains("qa_analyse") == true)
         #expect(stage.runs.withLock { $0 } == 0)
         // Validation arrives: the job runs.
-        try f.repository.pool.write { db in
+        try await f.repository.pool.write { db in
             try db.execute(sql: "UPDATE nights SET validation_state = 2 WHERE night = '2026-01-01'")
             try JobQueue.wake(night: "2026-01-01", now: Date().timestamp, in: db)
         }

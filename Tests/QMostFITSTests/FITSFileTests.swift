@@ -101,9 +101,41 @@ struct FITSFileTests {
         }
     }
 
+    @Test func pathsAreTakenLiterally() throws {
+        // Brackets and colons would be cfitsio extended syntax (HDU and filter selectors).
+        try withTemporaryDirectory { dir throws in
+            let url = dir.appendingPathComponent("EFOSC.2022-01-26T19:02:38[1].fits")
+            try Fixtures.writeSample(url)
+            #expect(try withFITSFile(url.path) { try $0.hduCount } == 3)
+            #expect(FITSValidator.inspect(path: url.path).validation?.hdus.count == 3)
+        }
+    }
+
     @Test func cfitsioIsThreadSafe() {
         // Several daemon tasks use their own FITSFile at once; that needs a reentrant cfitsio.
         #expect(FITSCalls.isReentrant)
         #expect(FITSCalls.libraryVersion >= 4.0)
+    }
+}
+
+@Suite("Parallel use")
+struct ParallelUseTests {
+    @Test func separateHandlesOnOneFileReadInParallel() async throws {
+        try await withTemporaryDirectoryAsync { dir in
+            let url = try Fixtures.writeSample(dir.appendingPathComponent("shared.fits"))
+            let path = url.path
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let pixels = try? withFITSFile(path) { try $0.readImage(hdu: 1, as: Float.self).pixels }
+                        return pixels == Fixtures.sciPixels
+                    }
+                }
+                var all: [Bool] = []
+                for await ok in group { all.append(ok) }
+                return all
+            }
+            #expect(results == [Bool](repeating: true, count: 8))
+        }
     }
 }

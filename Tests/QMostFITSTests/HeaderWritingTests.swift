@@ -108,6 +108,19 @@ struct HeaderWritingTests {
         }
     }
 
+    @Test func copyingACfitsioHeaderDoesNotRepeatItsStandardComments() throws {
+        try withTemporaryDirectory { dir throws in
+            let first = dir.appendingPathComponent("first.fits")
+            try withNewFITSFile(first.path) { try $0.appendEmptyPrimary(cards: [.comment("mine")]) }
+            let header = try withFITSFile(first.path) { try $0.header(hdu: 0) }
+            #expect(header.cards.filter(\.isCommentary).count == 3)
+            let second = dir.appendingPathComponent("second.fits")
+            try withNewFITSFile(second.path) { try $0.appendEmptyPrimary(cards: header.cards) }
+            let copied = try withFITSFile(second.path) { try $0.header(hdu: 0) }
+            #expect(copied == header)
+        }
+    }
+
     @Test func setCardsUpdatesInPlaceAndAppends() throws {
         try withTemporaryDirectory { dir throws in
             let url = try Fixtures.writeSample(dir.appendingPathComponent("update.fits"))

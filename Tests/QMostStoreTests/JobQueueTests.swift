@@ -98,7 +98,7 @@ struct JobQueueTests {
         let id = try queue.enqueue(request("/a"), now: 0)
         _ = try queue.claim(worker: "w1", lease: 10, now: 0)
         _ = try queue.reapExpiredLeases(now: 20)
-        let done = try db.repository.pool.write { d in JobQueue.complete(jobID: id, worker: "w1", now: 21, in: d) }
+        let done = try db.repository.pool.write { d in try JobQueue.complete(jobID: id, worker: "w1", now: 21, in: d) }
         #expect(!done, "the reaper took the job back; a late finish must not mark it done")
     }
 
@@ -132,11 +132,12 @@ struct JobQueueTests {
 
     @Test func concurrentClaimersNeverShareAJob() async throws {
         for i in 0..<200 { try queue.enqueue(request("/f\(i)"), now: 0) }
+        let queue = self.queue
         let claimed = await withTaskGroup(of: [Int64].self) { group in
             for w in 0..<4 {
                 group.addTask {
                     var mine: [Int64] = []
-                    while let job = try? self.queue.claim(worker: "w\(w)", lease: 60, now: 1) { mine.append(job.id!) }
+                    while let job = try? queue.claim(worker: "w\(w)", lease: 60, now: 1) { mine.append(job.id!) }
                     return mine
                 }
             }

@@ -16,7 +16,7 @@ public struct Configuration: Sendable, Equatable {
     public var watch = Watch()
     public var ingest = Ingest()
     public var engine = Engine()
-    public var stages: [String: StageSettings] = [:]
+    public var stages: [String: StageSettings] = ["ingest": StageSettings(enabled: true)]
     public var alerts = Alerts()
 
     public init() {}

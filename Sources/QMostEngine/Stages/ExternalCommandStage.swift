@@ -48,7 +48,9 @@ public struct ExternalCommandStage: StageRunner {
             throw ExternalCommandFailure(message: message, status: result.status, stderr: result.stderr).asStageError
         }
         do {
-            let recorded = try recordOutputs(outDir, job: job, inputs: inputs, context: context)
+            let recorded = try await BlockingWork.run { [self] in
+                try recordOutputs(outDir, job: job, inputs: inputs, context: context)
+            }
             return .done(summary: "\(argv[0]) exited 0; \(recorded) product(s) recorded"
                          + (result.stderr.isEmpty ? "" : "; stderr kept"))
         } catch {

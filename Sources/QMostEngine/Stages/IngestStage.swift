@@ -15,10 +15,13 @@ public struct IngestStage: StageRunner {
         let source = IngestSource(rawValue: job.payloadFields["source"] ?? "") ?? .raw
         let ingester = Ingester(configuration: context.configuration, repository: context.repository)
         let scheduler = context.scheduler
+        let path = job.subject, jobID = job.id
         let outcome: IngestOutcome
         do {
-            outcome = try ingester.ingest(path: job.subject, source: source, jobID: job.id) { db, facts, now in
-                try scheduler.enqueueSuccessors(of: .ingest, night: facts.night.iso, now: now, in: db)
+            outcome = try await BlockingWork.run { () throws(IngestError) -> IngestOutcome in
+                try ingester.ingest(path: path, source: source, jobID: jobID) { db, facts, now in
+                    try scheduler.enqueueSuccessors(of: .ingest, night: facts.night.iso, now: now, in: db)
+                }
             }
         } catch {
             throw .retriable(error.description)
