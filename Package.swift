@@ -115,7 +115,7 @@ let package = Package(
             name: "qmostd-bench",
             dependencies: [
                 "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostTesting",
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
 
@@ -127,7 +127,11 @@ let package = Package(
         .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),
         .testTarget(
-            name: "QMostIngestTests", dependencies: ["QMostIngest", "QMostStore", "QMostTesting"],
+            name: "QMostIngestTests",
+            dependencies: [
+                "QMostIngest", "QMostStore", "QMostTesting", "QMostCore", "QMostFITS",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: testSettings),
         .testTarget(
             name: "QMostEngineTests",

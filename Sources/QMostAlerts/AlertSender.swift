@@ -28,7 +28,7 @@ public struct AlertSender: Service {
                 await sendDue(now: now)
                 lastDigest = now
             }
-            try? await Task.sleep(for: tick)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
         }
         // Last chance on the way out; what fails stays queued for the next start.
         await sendDue(now: Date().timestamp)

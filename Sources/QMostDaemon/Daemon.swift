@@ -31,6 +31,7 @@ public struct Daemon: Sendable {
         try repository.recordDaemon(pid: getpid(), startedAt: Date().timestamp, version: QMostVersion.current)
         try repository.log(Event(kind: "daemon.started", message: "qmostd \(QMostVersion.current) started (pid \(getpid())) on \(configuration.root)"))
         try Reconciler.reconcileQuarantine(configuration: configuration, repository: repository, logger: logger)
+        _ = try JobQueue(repository: repository).releaseOrphanedLeases()
 
         let doorbell = Doorbell()
         let scheduler = Scheduler(configuration: configuration, doorbell: doorbell)
@@ -61,9 +62,13 @@ public struct Daemon: Sendable {
 struct HeartbeatService: Service {
     let repository: Repository
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? repository.daemonHeartbeat()
-            try? await Task.sleep(for: .seconds(5))
+        // A graceful shutdown does not interrupt a sleep, and there is nothing to finish here: cancel the loop
+        // at once, or every SIGTERM would wait up to one beat (5 s) for this service.
+        await cancelWhenGracefulShutdown { [repository] in
+            while !Task.isCancelled {
+                try? repository.daemonHeartbeat()
+                try? await Task.sleep(for: .seconds(5))
+            }
         }
     }
 }
@@ -75,7 +80,7 @@ struct IdleMonitor: Service {
     func run() async throws {
         var quietChecks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(500))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(500)) }
             let now = Date().timestamp
             let busy = try await repository.pool.read { db in
                 try Int.fetchOne(db, sql: """

@@ -43,8 +43,14 @@ public struct SpoolIngestService: Service {
     private func handle(_ event: WatchEvent, rawPrefix: String) async throws {
         switch event {
         case .candidate(let path, _):
-            let source = path.hasPrefix(rawPrefix) ? "spool/raw" : "spool/dxu"
-            try JobQueue(repository: repository).enqueue(scheduler.ingestRequest(path: path, source: source, now: Date().timestamp))
+            // Scans report every file still in the spool, and a backlog can be large: a read (never blocked by
+            // the writer in WAL mode) finds those already queued without taking the write lock. A file waiting to
+            // be complete is looked at again at once when its writer closes it.
+            let queue = JobQueue(repository: repository)
+            if try !queue.wakeLiveJob(stage: StageName.ingest.rawValue, subject: path) {
+                let source = path.hasPrefix(rawPrefix) ? "spool/raw" : "spool/dxu"
+                try queue.enqueue(scheduler.ingestRequest(path: path, source: source, now: Date().timestamp))
+            }
             scheduler.doorbell.ring()
         case .overflow:
             try await repository.pool.write { db in

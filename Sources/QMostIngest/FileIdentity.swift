@@ -27,20 +27,23 @@ struct FileIdentity: Equatable {
                             modified: st.st_mtim, isRegular: (st.st_mode & S_IFMT) == S_IFREG)
     }
 
-    /// True when some process holds the file open for writing.
+    /// Whether a writer holds the file open.
+    enum WriterState { case writing, none, unknown }
+
+    /// Asks the kernel whether some process holds the file open for writing.
     ///
     /// A read lease (`F_SETLEASE`, `F_RDLCK`) is refused with EAGAIN exactly when the file is open for writing
     /// anywhere, so a writer that keeps its descriptor open is seen even between its writes. Where leases are
-    /// not permitted (not the owner, no CAP_LEASE) this answers false and the structural FITS check decides.
-    static func isOpenForWriting(_ path: String) -> Bool {
+    /// not permitted (not the owner, no CAP_LEASE, a file system without leases) the answer is `unknown`.
+    static func writerState(_ path: String) -> WriterState {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return .unknown }
         defer { close(fd) }
         let F_SETLEASE: Int32 = 1024  // F_LINUX_SPECIFIC_BASE + 0; not exported by Swift's Glibc module
         if fcntl(fd, F_SETLEASE, Int32(F_RDLCK)) == 0 {
             _ = fcntl(fd, F_SETLEASE, Int32(F_UNLCK))
-            return false
+            return .none
         }
-        return errno == EAGAIN
+        return errno == EAGAIN ? .writing : .unknown
     }
 }

@@ -80,15 +80,38 @@ enum FilePlacement {
 
     /// A name under `directory` not yet taken, keeping `name`'s extension(s) after any suffix.
     static func freeName(in directory: String, for name: String, suffix: String) -> String {
-        var candidate = (directory as NSString).appendingPathComponent(name)
         var n = 0
+        var candidate = candidateName(in: directory, for: name, suffix: suffix, attempt: n)
         while FileManager.default.fileExists(atPath: candidate) {
             n += 1
-            let (stem, ext) = splitExtension(name)
-            let tag = n == 1 ? suffix : "\(suffix)-\(n)"
-            candidate = (directory as NSString).appendingPathComponent("\(stem).\(tag)\(ext)")
+            candidate = candidateName(in: directory, for: name, suffix: suffix, attempt: n)
         }
         return candidate
+    }
+
+    /// The `attempt`-th name tried for `name` in `directory`: `name` itself, then `<stem>.<suffix><ext>`, then
+    /// `<stem>.<suffix>-2<ext>`, ...
+    static func candidateName(in directory: String, for name: String, suffix: String, attempt: Int) -> String {
+        guard attempt > 0 else { return (directory as NSString).appendingPathComponent(name) }
+        let (stem, ext) = splitExtension(name)
+        let tag = attempt == 1 ? suffix : "\(suffix)-\(attempt)"
+        return (directory as NSString).appendingPathComponent("\(stem).\(tag)\(ext)")
+    }
+
+    /// Places `source` in `directory` under `name`, or, when other bytes hold that name, under the first of
+    /// `<stem>.<suffix><ext>`, `<stem>.<suffix>-2<ext>`, ... that is free or already holds these bytes.
+    ///
+    /// Taking a name that already holds the bytes is what makes a retry after a crash between placing and
+    /// recording find its earlier attempt, also when that attempt had to use a suffixed name; only a free name
+    /// gets a new link. Returns the path used.
+    static func placeUnderFreeName(_ source: String, in directory: String, name: String, suffix: String,
+                                   keepSource: Bool) throws(IngestError) -> String {
+        for attempt in 0..<1000 {
+            let candidate = candidateName(in: directory, for: name, suffix: suffix, attempt: attempt)
+            if try place(source, at: candidate, keepSource: keepSource) { return candidate }
+        }
+        throw .io(path: candidateName(in: directory, for: name, suffix: suffix, attempt: 999),
+                  operation: "place in repository", errno: EEXIST)
     }
 
     /// `a.fits.gz` -> (`a`, `.fits.gz`); compression suffixes stay with the FITS extension.

@@ -5,11 +5,15 @@ import QMostFITS
 extension HeaderFacts {
     /// Keywords of all HDUs as text; the primary header wins, extensions fill in what it lacks (4MOST-style
     /// raw frames may keep detector keywords in the image extension).
+    ///
+    /// A keyword with an empty value field (`NIGHT    =`, FITS's undefined value) carries no value and counts as
+    /// absent, as in ``FITSHeader/string(_:)``: otherwise it would read as an empty string, so an undefined
+    /// `NIGHT` would quarantine the frame instead of letting `MJD-OBS` decide, and would hide an extension's value.
     init(headers: [FITSHeader]) {
         self.init()
         for header in headers {
             for card in header.cards {
-                guard let value = card.value else { continue }
+                guard let value = card.value, value != .undefined else { continue }
                 add(card.keyword, value.text)
             }
         }

@@ -32,8 +32,15 @@ public struct Ingester: Sendable {
             return try quarantine(path, reason: "not a regular file", sha256: nil, source: source, jobID: jobID, now: t)
         }
         let name = (path as NSString).lastPathComponent
-        if FileIdentity.isOpenForWriting(path) {
+        switch FileIdentity.writerState(path) {
+        case .writing:
             return try waitOrGiveUp(path, identity: before, reason: "still open for writing", source: source, jobID: jobID, now: t)
+        case .unknown where before.age(now: t) < configuration.watch.settleSeconds:
+            // Without a lease a writer between two HDUs is invisible; only time since the last change tells.
+            return .waiting(reason: "changed \(String(format: "%.1f", before.age(now: t))) s ago; settling",
+                            retryAfter: configuration.watch.settleSeconds - before.age(now: t) + 0.05)
+        case .none, .unknown:
+            break
         }
 
         let validation: FITSValidation
@@ -66,38 +73,48 @@ public struct Ingester: Sendable {
         let facts = FrameFacts(kind: classification.kind, rule: classification.rule, night: night, header: header,
                                keywords: configuration.frameKeywords)
 
-        // Place the bytes in the repository under the night.
+        // Place the bytes in the repository under the night. A name held by other bytes gets a content-hash
+        // suffix; a name already holding these bytes is an earlier attempt interrupted before its commit.
         let folder = configuration.resolve("\(configuration.paths.repository)/\(source.repositoryFolder)/\(night.iso)")
-        var destination = (folder as NSString).appendingPathComponent(name)
-        if !(try FilePlacement.place(path, at: destination, keepSource: source == .cli)) {
-            destination = FilePlacement.freeName(in: folder, for: name, suffix: String(sha.prefix(8)))
-            guard try FilePlacement.place(path, at: destination, keepSource: source == .cli) else {
-                throw .io(path: destination, operation: "place in repository", errno: EEXIST)
-            }
-        }
+        let destination = try FilePlacement.placeUnderFreeName(path, in: folder, name: name, suffix: String(sha.prefix(8)),
+                                                               keepSource: source == .cli)
         guard FileIdentity.of(path) == before else {
             if source != .cli, let placed = FileIdentity.of(destination), placed.inode == before.inode { unlink(destination) }
             return .waiting(reason: "file changed while it was being ingested", retryAfter: configuration.watch.incompleteRecheckSeconds)
         }
 
         let relative = relativePath(destination)
+        let recordedAt = Date().timestamp  // the event's time is when the file is recorded, not when we began
         let checksum = validation.hdus.contains { $0.checksum == .absent } ? "absent"
             : (configuration.ingest.verifyChecksums ? "valid" : "not verified")
+        // Another worker may have recorded the same bytes under another name since the lookup above. Writers are
+        // serialised, so looking again inside the transaction is race-free: the loser removes its repository name
+        // and acknowledges a duplicate, where the UNIQUE constraint would fail it and leave that name orphaned.
+        let winner: FileRecord?
         do {
-            try repository.pool.write { db in
+            winner = try repository.pool.write { db -> FileRecord? in
+                if let existing = try FileRecord.filter(Column("sha256") == sha).fetchOne(db) { return existing }
                 var file = FileRecord(sha256: sha, size: bytes, originalName: name, spoolPath: path, repoPath: relative,
-                                      source: source.rawValue, ingestedAt: t)
+                                      source: source.rawValue, ingestedAt: recordedAt)
                 try file.insert(db)
                 try FrameRecord(fileID: file.id!, facts: facts, hdus: validation.hdus.count, checksum: checksum).insert(db)
-                try Repository.touchNight(night.iso, at: t, in: db)
-                try Repository.log(Event(at: t, kind: "ingested", stage: "ingest", night: night.iso, sha256: sha,
+                try Repository.touchNight(night.iso, at: recordedAt, in: db)
+                try Repository.log(Event(at: recordedAt, kind: "ingested", stage: "ingest", night: night.iso, sha256: sha,
                                          path: relative, jobID: jobID,
                                          message: "ingested \(name) as \(facts.kind.rawValue) (rule \(facts.rule)) for night \(night.iso)"),
                                    in: db)
-                try followups?(db, facts, t)
+                try followups?(db, facts, recordedAt)
+                return nil
             }
         } catch {
+            // Nothing was recorded: take back the repository name, so a job that dies here leaves no orphan.
+            // The spool copy is untouched and a retry places it again.
+            if let placed = FileIdentity.of(destination), source == .cli || placed.inode == before.inode { unlink(destination) }
             throw .database("recording \(name): \(error)")
+        }
+        if let winner {
+            if winner.repoPath != relative { unlink(destination) }
+            return try acknowledgeDuplicate(path, of: winner, sha256: sha, source: source, jobID: jobID, now: recordedAt)
         }
         if source != .cli { removeSpoolFile(path) }
         return .accepted(sha256: sha, repoPath: relative, kind: facts.kind, night: night, rule: facts.rule)
@@ -192,8 +209,10 @@ public struct Ingester: Sendable {
         }
     }
 
+    /// Removes the spool name. No directory fsync: if a power cut undoes the unlink, the file reappears in the
+    /// spool and is recognised as already ingested, so durability here would cost time and buy nothing.
     private func removeSpoolFile(_ path: String) {
-        if unlink(path) == 0 { FilePlacement.syncDirectory(of: path) }
+        unlink(path)
     }
 
     /// A path relative to the installation root when inside it.

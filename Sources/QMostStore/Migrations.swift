@@ -112,7 +112,9 @@ enum Migrations {
             );
             -- At most one live job per stage and subject: re-enqueueing what is already queued is a no-op.
             CREATE UNIQUE INDEX jobs_live ON jobs(stage, subject) WHERE state IN ('pending', 'running');
-            CREATE INDEX jobs_ready ON jobs(state, not_before, priority);
+            -- Claims walk this index in exactly their ORDER BY, so the next job is found without sorting the
+            -- backlog (a 20,000-file flood would otherwise make every claim O(n)).
+            CREATE INDEX jobs_claim ON jobs(state, priority DESC, not_before, id);
             CREATE INDEX jobs_night ON jobs(night, stage);
             CREATE TABLE events (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -73,6 +73,9 @@ struct CrashSafetyTests {
         #expect(inst.files(under: inst.quarantine).isEmpty, "nothing quarantined: \(inst.files(under: inst.quarantine))")
         #expect(try inst.repository.integrityCheck() == "ok")
         #expect(kills >= 8)
+        let interrupted = try inst.count("SELECT COUNT(*) FROM stage_runs WHERE finished_at IS NULL")
+        let reaped = try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'job.reaped'")
+        print("crash test: \(kills) SIGKILLs, \(interrupted) ingest attempt(s) cut off mid-run, \(reaped) lease(s) reaped")
     }
 }
 

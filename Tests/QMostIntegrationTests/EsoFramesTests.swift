@@ -50,7 +50,7 @@ struct EsoFramesTests {
             let name = (source as NSString).lastPathComponent
             guard let want = Self.expected[name] else { continue }
             let repoPath = "repo/raw/\(want.night)/\(name)"
-            // By repository path (relative to the root, as the contract gives it) and by content hash.
+            // By absolute repository path, by the relative one the contract prints, and by content hash.
             let byPath = try inst.explain("\(inst.root)/\(repoPath)")
             let sha = try sha256sum(source)
             #expect(byPath["sha256"] as? String == sha, "\(name)")
@@ -62,6 +62,9 @@ struct EsoFramesTests {
             #expect(kinds.contains("ingested"), "\(name) events: \(kinds)")
             #expect(FileManager.default.fileExists(atPath: "\(inst.root)/\(repoPath)"))
 
+            // The repository path exactly as the contract prints it (relative), from outside the installation;
+            // once is enough, every explain being a process of its own.
+            if source == frames.first { #expect(try inst.explain(repoPath)["sha256"] as? String == sha, "explain \(repoPath)") }
             let bySha = try inst.explain(sha)
             #expect(bySha["path"] as? String == repoPath && bySha["kind"] as? String == want.kind
                     && bySha["night"] as? String == want.night, "explain \(sha) (\(name))")
@@ -117,5 +120,39 @@ struct EsoFramesTests {
         }
         let queue = try inst.status()["queue"] as? [String: Int] ?? [:]
         #expect(queue["pending"] == 0 && queue["running"] == 0 && queue["dead"] == 0, "queue \(queue)")
+    }
+
+    /// The same bytes under two names at once (an operator's copy and the archive poller's, say): workers ingest
+    /// both concurrently, one wins, the other is a duplicate, and the repository holds each frame once.
+    @Test func theSameFramesDroppedUnderTwoNamesAtOnceAreStoredOnce() throws {
+        let frames = SharedData.esoRawFrames
+        let inst = try TestInstallation(engine: "workers: 4", label: "qmost-eso-race")
+        let daemon = try inst.startDaemon()
+        defer { inst.stop(daemon) }
+        #expect(try inst.waitUntil(timeout: 20) { try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'watch.scan'") > 0 })
+
+        var staged: [String] = []
+        for source in frames {
+            let name = (source as NSString).lastPathComponent
+            for copy in [name, "copy-\(name)"] {
+                try Data(contentsOf: URL(fileURLWithPath: source)).write(to: URL(fileURLWithPath: "\(inst.staging)/\(copy)"))
+                staged.append("\(inst.staging)/\(copy)")
+            }
+        }
+        for path in staged { try inst.drop(path) }
+
+        let settled = try inst.waitUntil(timeout: 40) {
+            try inst.count("SELECT COUNT(*) FROM jobs WHERE stage = 'ingest' AND state = 'done'") == staged.count
+        }
+        #expect(settled, "\(daemon.output)")
+        #expect(try inst.count("SELECT COUNT(*) FROM files") == frames.count)
+        #expect(try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'duplicate'") == frames.count)
+        let failures = try inst.repository.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT message FROM events WHERE kind IN ('job.failed', 'job.dead')")
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        let stored = inst.files(under: "\(inst.root)/repo/raw")
+        #expect(stored.count == frames.count, "stored twice: \(stored.sorted())")
+        #expect(inst.files(under: inst.spoolRaw).isEmpty)
     }
 }

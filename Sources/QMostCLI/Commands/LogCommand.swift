@@ -30,10 +30,13 @@ struct LogCommand: AsyncParsableCommand {
         let lines = self.lines ?? (follow && since == nil ? 10 : nil)
         var first = filter
         first.newest = lines
+        // The high-water mark is read before the history: an event committing between the two reads is then
+        // printed by the history or the first poll, where reading it after would skip it for good.
+        let start = follow ? try repository.lastEventID() : 0
         let events = try repository.events(first)
         print(events)
         guard follow else { return }
-        var cursor = max(events.last?.id ?? 0, try repository.lastEventID())
+        var cursor = max(events.last?.id ?? 0, start)
         // WAL readers see each commit at once; polling a primary-key range every 100 ms costs nothing.
         while !Task.isCancelled {
             try await Task.sleep(for: .milliseconds(100))
@@ -47,8 +50,7 @@ struct LogCommand: AsyncParsableCommand {
     private func print(_ events: [Event]) {
         for e in events {
             if json {
-                Swift.print((try? Output.json(EventJSON(e)).replacingOccurrences(of: "\n", with: "")
-                    .replacingOccurrences(of: "  ", with: "")) ?? "")
+                Swift.print((try? Output.jsonLine(EventJSON(e))) ?? "")
             } else {
                 let lvl = e.level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)
                 let stage = (e.stage ?? "-").padding(toLength: 10, withPad: " ", startingAt: 0)

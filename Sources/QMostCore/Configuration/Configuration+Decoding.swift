@@ -97,7 +97,7 @@ struct ClassificationSection: Decodable {
 extension Configuration.Watch: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case reconcileIntervalSeconds = "reconcile_interval_s", incompleteGraceSeconds = "incomplete_grace_s"
-        case incompleteRecheckSeconds = "incomplete_recheck_s"
+        case incompleteRecheckSeconds = "incomplete_recheck_s", settleSeconds = "settle_s"
     }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -106,16 +106,16 @@ extension Configuration.Watch: Decodable {
         reconcileIntervalSeconds = try c.value(.reconcileIntervalSeconds, or: d.reconcileIntervalSeconds)
         incompleteGraceSeconds = try c.value(.incompleteGraceSeconds, or: d.incompleteGraceSeconds)
         incompleteRecheckSeconds = try c.value(.incompleteRecheckSeconds, or: d.incompleteRecheckSeconds)
+        settleSeconds = try c.value(.settleSeconds, or: d.settleSeconds)
     }
 }
 
 extension Configuration.Ingest: Decodable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case verifyChecksums = "verify_checksums", keepNames = "keep_names" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case verifyChecksums = "verify_checksums" }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         verifyChecksums = try c.value(.verifyChecksums, or: true)
-        keepNames = try c.value(.keepNames, or: true)
     }
 }
 
@@ -183,6 +183,10 @@ extension Configuration.Alerts: Decodable {
         dedupWindowSeconds = try c.value(.dedupWindowSeconds, or: d.dedupWindowSeconds)
         digestIntervalSeconds = try c.value(.digestIntervalSeconds, or: d.digestIntervalSeconds)
         retrySeconds = try c.value(.retrySeconds, or: d.retrySeconds)
+        if enabled && to.isEmpty {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.to],
+                debugDescription: "alerts are enabled but alerts.to names no recipient"))
+        }
         guard smtpURL.hasPrefix("smtp://") || smtpURL.hasPrefix("smtps://") else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.smtpURL],
                 debugDescription: "alerts.smtp_url must start with smtp:// or smtps:// (got '\(smtpURL)')"))
@@ -231,7 +235,10 @@ extension Configuration {
             path.isEmpty ? "top level" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
-        case .dataCorrupted(let c): return "\(at(c.codingPath)): \(c.debugDescription)"
+        case .dataCorrupted(let c):
+            // Yams reports syntax errors as corrupted data with the parser's message (line, column) underneath.
+            let detail = c.underlyingError.map { ": \($0)" } ?? ""
+            return "\(at(c.codingPath)): \(c.debugDescription)\(detail)"
         case .keyNotFound(let k, let c): return "\(at(c.codingPath + [k])): required key missing"
         case .typeMismatch(let t, let c): return "\(at(c.codingPath)): expected \(t)"
         case .valueNotFound(let t, let c): return "\(at(c.codingPath)): expected a \(t) value"

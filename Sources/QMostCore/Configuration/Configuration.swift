@@ -41,6 +41,9 @@ public struct Configuration: Sendable, Equatable {
         public var incompleteGraceSeconds: Double = 300
         /// Seconds between re-checks of a file that is still being written.
         public var incompleteRecheckSeconds: Double = 2
+        /// Where the kernel will not say whether a file is open for writing (no read lease on another user's
+        /// file), a file must be unchanged this long before it is read.
+        public var settleSeconds: Double = 2
         public init() {}
     }
 
@@ -48,8 +51,6 @@ public struct Configuration: Sendable, Equatable {
     public struct Ingest: Sendable, Equatable {
         /// Verify CHECKSUM/DATASUM where a file carries them.
         public var verifyChecksums = true
-        /// Keep the spool file name in the repository (a content hash suffix is added on a name clash).
-        public var keepNames = true
         public init() {}
     }
 

@@ -54,10 +54,11 @@ watch:
   incomplete_grace_s: 300         # a file still shorter than its headers declare this long after its last
                                   # change is quarantined
   incomplete_recheck_s: 2         # how often a file still being written is looked at again
+  settle_s: 2                     # a file the daemon may not take a read lease on (another user's, without
+                                  # CAP_LEASE) must be unchanged this long, as a writer may still hold it open
 
 ingest:
   verify_checksums: true          # verify CHECKSUM/DATASUM where present; a mismatch quarantines the file
-  keep_names: true                # keep spool file names in repo/raw/<night>/ (a hash suffix on a clash)
 
 engine:
   workers: 0                      # concurrent jobs; 0 = one per core

@@ -123,6 +123,42 @@ public struct JobQueue: Sendable {
         }
     }
 
+    /// At daemon start, every running job belongs to a process that died (the instance lock guarantees one
+    /// daemon), so its lease is released at once instead of after it expires. The attempt stays counted.
+    public func releaseOrphanedLeases(now: Timestamp = Date().timestamp) throws -> Int {
+        try repository.pool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET state = 'pending', worker = NULL, lease_until = NULL, not_before = ?, updated_at = ?,
+                                last_error = COALESCE(last_error, 'interrupted: the daemon stopped while running it')
+                WHERE state = 'running'
+                """, arguments: [now, now])
+            let n = db.changesCount
+            if n > 0 {
+                try Repository.log(Event(at: now, level: .warning, kind: "job.recovered",
+                                         message: "\(n) job(s) interrupted by the previous daemon's stop queued again"), in: db)
+            }
+            return n
+        }
+    }
+
+    /// Makes a pending job for `stage` and `subject` ready now, if there is one waiting for later.
+    /// Returns whether a live job exists at all.
+    public func wakeLiveJob(stage: String, subject: String, now: Timestamp = Date().timestamp) throws -> Bool {
+        let live = try repository.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, state, not_before FROM jobs WHERE stage = ? AND subject = ? AND state IN ('pending', 'running')
+                """, arguments: [stage, subject])
+        }
+        guard let live else { return false }
+        if live["state"] as String == "pending", live["not_before"] as Double > now {
+            try repository.pool.write { db in
+                try db.execute(sql: "UPDATE jobs SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
+                               arguments: [now, now, live["id"] as Int64])
+            }
+        }
+        return true
+    }
+
     /// Sends a dead (or finished) job round again with fresh attempts.
     public func retry(jobID: Int64, now: Timestamp = Date().timestamp) throws -> Bool {
         try repository.pool.write { db in

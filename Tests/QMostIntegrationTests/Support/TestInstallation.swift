@@ -15,18 +15,34 @@ final class TestInstallation: @unchecked Sendable {  // set up once; daemon hand
     private(set) var repository: Repository
     private var runs = 0
 
-    /// `yaml` is appended to a configuration tuned for tests (fast scans, short grace periods).
-    init(yaml: String = "", label: String = "qmost-it") throws {
+    /// `yaml` is appended to a configuration tuned for tests (fast scans, short grace periods); `watch` and
+    /// `engine` add or override keys of those two sections (YAML forbids repeating a section).
+    init(yaml: String = "", watch: String = "", engine: String = "", label: String = "qmost-it") throws {
         dir = try TemporaryDirectory(label)
         root = dir.path
         try Installation.create(at: root)
         let config = """
-            watch: {reconcile_interval_s: 2, incomplete_grace_s: 8, incomplete_recheck_s: 0.25}
-            engine: {lease_s: 3, heartbeat_s: 1, backoff_base_s: 0.2, backoff_max_s: 1, poll_ms: 50}
+            watch: {\(Self.merge("reconcile_interval_s: 2, incomplete_grace_s: 8, incomplete_recheck_s: 0.25", watch))}
+            engine: {\(Self.merge("lease_s: 3, heartbeat_s: 1, backoff_base_s: 0.2, backoff_max_s: 1, poll_ms: 50", engine))}
             \(yaml)
             """
         try config.write(toFile: "\(root)/etc/qmostd.yaml", atomically: true, encoding: .utf8)
         repository = try Repository(path: "\(root)/qmost.db")
+    }
+
+    /// `a: 1, b: 2` merged with overrides `b: 3, c: 4` -> `a: 1, b: 3, c: 4` (flat scalar keys only).
+    static func merge(_ base: String, _ overrides: String) -> String {
+        func pairs(_ s: String) -> [(String, String)] {
+            s.split(separator: ",").compactMap { item in
+                let kv = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                return kv.count == 2 ? (kv[0], kv[1]) : nil
+            }
+        }
+        var merged = pairs(base)
+        for (k, v) in pairs(overrides) {
+            if let i = merged.firstIndex(where: { $0.0 == k }) { merged[i].1 = v } else { merged.append((k, v)) }
+        }
+        return merged.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
     }
 
     /// The `qmostd` executable built beside the tests (`$QMOSTD_BINARY` overrides).

@@ -7,12 +7,13 @@ import Glibc
 ///
 /// Not Foundation's `Process`: on Linux it starts children with SIGTERM blocked (swift-corelibs-foundation
 /// issue 4772), and these tests must see the daemon react to SIGTERM exactly as under systemd.
-final class ChildProcess: @unchecked Sendable {  // pid is set once in init; status only by the owning test
-    let pid: pid_t
-    let outputPath: String
+public final class ChildProcess: @unchecked Sendable {  // pid is set once in init; status only by the owning test
+    public let pid: pid_t
+    public let outputPath: String
     private var exitStatus: Int32?
 
-    init(_ argv: [String], outputPath: String, environment: [String: String] = [:]) throws {
+    /// Starts `argv[0]` (a path) with the rest as arguments; stdout and stderr append to `outputPath`.
+    public init(_ argv: [String], outputPath: String, environment: [String: String] = [:]) throws {
         self.outputPath = outputPath
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -41,11 +42,11 @@ final class ChildProcess: @unchecked Sendable {  // pid is set once in init; sta
         pid = child
     }
 
-    func signal(_ sig: Int32) { kill(pid, sig) }
+    public func signal(_ sig: Int32) { kill(pid, sig) }
 
     /// Waits for exit up to `timeout` seconds; returns the exit status (128+signal when killed), or nil.
     @discardableResult
-    func wait(timeout: Double) -> Int32? {
+    public func wait(timeout: Double) -> Int32? {
         if let exitStatus { return exitStatus }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -61,9 +62,9 @@ final class ChildProcess: @unchecked Sendable {  // pid is set once in init; sta
         return nil
     }
 
-    var isRunning: Bool { wait(timeout: 0) == nil }
+    public var isRunning: Bool { wait(timeout: 0) == nil }
 
-    var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
     deinit {
         if exitStatus == nil {
@@ -74,7 +75,8 @@ final class ChildProcess: @unchecked Sendable {  // pid is set once in init; sta
     }
 }
 
-struct ChildProcessError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }

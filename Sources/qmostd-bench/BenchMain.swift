@@ -1,0 +1,43 @@
+import Foundation
+
+/// `make bench`: ingest and queue figures against the issue's targets. Each benchmark prints one line with its
+/// figure and target; the run exits non-zero when a figure misses its target, so regressions are loud.
+@main
+struct BenchMain {
+    static func main() async throws {
+        let args = CommandLine.arguments.dropFirst()
+        let only = args.first { !$0.hasPrefix("-") }
+        let quick = args.contains("--quick")
+        let scratch = ProcessInfo.processInfo.environment["QMOSTD_BENCH_DIR"] ?? FileManager.default.temporaryDirectory.path
+        print("qmostd bench (scratch in \(scratch); --quick for smaller sizes)")
+        var results: [BenchResult] = []
+        if only == nil || only == "hash" { results += try HashBench(scratch: scratch, quick: quick).run() }
+        if only == nil || only == "queue" { results += try QueueBench(scratch: scratch, quick: quick).run() }
+        if only == nil || only == "spool" { results += try await SpoolBench(scratch: scratch, quick: quick).run() }
+        print("")
+        for r in results { print(r.line) }
+        if results.contains(where: { !$0.met }) { exit(1) }
+    }
+}
+
+/// One measured figure and whether it meets its target.
+struct BenchResult {
+    var name: String
+    var value: Double
+    var unit: String
+    var target: Double
+    /// True when smaller is better (latency).
+    var lowerIsBetter = false
+    var met: Bool { lowerIsBetter ? value <= target : value >= target }
+    var line: String {
+        String(format: "%-44@ %10.1f %-8@ target %@ %.0f  %@", name as NSString, value, unit as NSString,
+               (lowerIsBetter ? "<=" : ">=") as NSString, target, (met ? "ok" : "MISSED") as NSString)
+    }
+}
+
+/// Wall-clock seconds of a block.
+func measure(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
