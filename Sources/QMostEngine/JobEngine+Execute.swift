@@ -5,6 +5,12 @@ import Logging
 import QMostCore
 import QMostStore
 
+/// How a claimed job starts.
+enum RunStart: Sendable {
+    case blocked, skipped
+    case run(StageRun)
+}
+
 extension JobEngine {
     /// Runs one claimed job to a settled state: done, deferred (waiting or blocked), retried, or dead.
     func execute(_ job: Job, worker: String) async {
@@ -14,43 +20,38 @@ extension JobEngine {
             settle(job, worker: worker, error: .fatal("stage \(job.stage) is not enabled or has no implementation"), run: nil)
             return
         }
-        // Blocking rules are data: check them at claim time and park the job until they hold.
+        // One write transaction decides how the job starts: parked behind a blocking rule (rules are data,
+        // checked at claim time), skipped because the same key already succeeded, or a new recorded run.
+        let start: RunStart
         do {
-            let blocker = try await context.repository.pool.read { db in
-                try context.scheduler.blocker(for: stage, night: job.night, now: now, in: db)
-            }
-            if let blocker {
-                try await context.repository.pool.write { db in
+            let force = job.payloadFields["force"] == "true"
+            start = try await context.repository.pool.write { db -> RunStart in
+                if let blocker = try context.scheduler.blocker(for: stage, night: job.night, now: now, in: db) {
                     try JobQueue.defer_(jobID: id, worker: worker, until: now + 30, reason: "waiting for \(blocker.waitingFor)",
                                         now: now, in: db)
+                    return .blocked
                 }
-                return
-            }
-        } catch {
-            context.logger.error("blocking check failed", metadata: ["job.id": "\(id)", "error": "\(error)"])
-        }
-
-        let key: String
-        let run: StageRun
-        do {
-            key = try idempotencyKey(for: job, stage: stage, runner: runner)
-            let force = job.payloadFields["force"] == "true"
-            if runner.skipsRepeatedRuns, !force, let earlier = try context.repository.succeeded(idempotencyKey: key) {
-                try await context.repository.pool.write { db in
+                let key = try idempotencyKey(for: job, stage: stage, runner: runner, in: db)
+                if runner.skipsRepeatedRuns, !force,
+                   let earlier = try StageRun.fetchOne(db, sql: "SELECT * FROM stage_runs WHERE idempotency_key = ? AND outcome = 'ok' LIMIT 1",
+                                                       arguments: [key]) {
                     try JobQueue.complete(jobID: id, worker: worker, now: now, in: db)
                     try Repository.log(Event(at: now, kind: "job.skipped", stage: job.stage, night: job.night, path: job.subject,
                                              jobID: id, message: "\(job.stage) \(job.subject): same inputs, parameters and code as run \(earlier.id!); nothing to do"),
                                        in: db)
+                    return .skipped
                 }
-                return
+                var run = StageRun(jobID: id, stage: job.stage, subject: job.subject, night: job.night, idempotencyKey: key,
+                                   paramsHash: paramsHash(stage), codeVersion: runner.codeVersion, attempt: job.attempts,
+                                   startedAt: now)
+                try run.insert(db)
+                return .run(run)
             }
-            run = try context.repository.startRun(StageRun(
-                jobID: id, stage: job.stage, subject: job.subject, night: job.night, idempotencyKey: key,
-                paramsHash: paramsHash(stage), codeVersion: runner.codeVersion, attempt: job.attempts, startedAt: now))
         } catch {
             settle(job, worker: worker, error: .retriable("starting run: \(error)"), run: nil)
             return
         }
+        guard case .run(let run) = start else { return }
 
         let result = await withTaskGroup(of: Result<StageResult, StageError>?.self) { group in
             group.addTask { await self.heartbeat(jobID: id, worker: worker); return nil }
@@ -160,10 +161,12 @@ extension JobEngine {
     }
 
     /// stage + input checksums + parameters + code version.
-    func idempotencyKey(for job: Job, stage: StageName, runner: any StageRunner) throws -> String {
+    func idempotencyKey(for job: Job, stage: StageName, runner: any StageRunner, in db: Database) throws -> String {
         var parts = [job.stage, job.subject, paramsHash(stage), runner.codeVersion]
         if let night = job.night, StageGraph.definition(stage).scope == .night {
-            parts += try context.repository.nightInputs(night).map(\.file.sha256)
+            parts += try String.fetchAll(db, sql: """
+                SELECT f.sha256 FROM frames fr JOIN files f ON f.id = fr.file_id WHERE fr.night = ? ORDER BY f.sha256
+                """, arguments: [night])
         }
         return hex(SHA256.hash(data: Data(parts.joined(separator: "\n").utf8)))
     }

@@ -23,7 +23,9 @@ public final class JobEngine: Service, Sendable {
         self.queue = JobQueue(repository: context.repository)
         self.runners = runners
         let configured = context.configuration.engine.workers
-        workerCount = max(1, workers ?? (configured > 0 ? configured : ProcessInfo.processInfo.activeProcessorCount))
+        // Two per core by default: ingest alternates CPU (hashing, validation) with waits (fsync, the database),
+        // so one worker per core leaves cores idle.
+        workerCount = max(1, workers ?? (configured > 0 ? configured : 2 * ProcessInfo.processInfo.activeProcessorCount))
         workerPrefix = "\(ProcessInfo.processInfo.hostName):\(getpid())"
     }
 

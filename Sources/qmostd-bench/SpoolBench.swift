@@ -14,7 +14,7 @@ struct SpoolBench {
     func run() async throws -> [BenchResult] {
         let root = "\(scratch)/qmostd-bench-spool-\(getpid())"
         try? FileManager.default.removeItem(atPath: root)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        defer { if ProcessInfo.processInfo.environment["QMOSTD_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: root) } }
         try Installation.create(at: root)
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qmostd").path
         let daemon = try ChildProcess([binary, "run", "--config", "\(root)/etc/qmostd.yaml", "--log-level", "warning"],
@@ -42,6 +42,9 @@ struct SpoolBench {
             try Data(bytes).write(to: URL(fileURLWithPath: "\(staging)/bulk-\(i).fits"))
         }
         let mb = Double(template.count) / 1e6
+        // Flush the staging copies first: the figure is the daemon's, not the kernel writing back 2 GB the
+        // bench itself just produced (a producer's files arrive over minutes, long written back).
+        sync()
         print(String(format: "spool: dropping %d files of %.2f MB ...", n, mb))
         let start = Date()
         for i in 0..<n { rename("\(staging)/bulk-\(i).fits", "\(root)/spool/raw/bulk-\(i).fits") }

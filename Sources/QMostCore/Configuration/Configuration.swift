@@ -56,7 +56,7 @@ public struct Configuration: Sendable, Equatable {
 
     /// The durable job queue and its workers.
     public struct Engine: Sendable, Equatable {
-        /// Concurrent jobs; 0 means one per core.
+        /// Concurrent jobs; 0 means two per core.
         public var workers = 0
         public var leaseSeconds: Double = 120
         public var heartbeatSeconds: Double = 20

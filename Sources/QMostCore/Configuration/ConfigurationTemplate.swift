@@ -61,7 +61,7 @@ ingest:
   verify_checksums: true          # verify CHECKSUM/DATASUM where present; a mismatch quarantines the file
 
 engine:
-  workers: 0                      # concurrent jobs; 0 = one per core
+  workers: 0                      # concurrent jobs; 0 = two per core
   lease_s: 120                    # a claimed job whose worker stops heartbeating is re-queued after this
   heartbeat_s: 20                 # must be shorter than lease_s
   max_attempts: 5                 # then the job is dead and an alert is sent

@@ -20,15 +20,17 @@ public struct JobQueue: Sendable {
     /// Enqueues inside a caller's transaction, so follow-up work commits with the result that caused it.
     @discardableResult
     public static func enqueue(_ r: JobRequest, now: Timestamp, in db: Database) throws -> Int64 {
-        try db.execute(sql: """
+        // The queue's hot statements are prepared once per connection (cachedStatement): compiling SQL would
+        // otherwise cost as much as running it.
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO jobs (stage, subject, night, payload, state, priority, attempts, max_attempts,
                                         not_before, created_at, updated_at)
             VALUES (?, ?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?)
-            """, arguments: [r.stage, r.subject, r.night, r.payloadJSON, r.priority, r.maxAttempts, r.notBefore, now, now])
+            """).execute(arguments: [r.stage, r.subject, r.night, r.payloadJSON, r.priority, r.maxAttempts, r.notBefore, now, now])
         if db.changesCount > 0 { return db.lastInsertedRowID }
-        let existing = try Row.fetchOne(db, sql: """
+        let existing = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, state FROM jobs WHERE stage = ? AND subject = ? AND state IN ('pending', 'running')
-            """, arguments: [r.stage, r.subject])!
+            """), arguments: [r.stage, r.subject])!
         let id: Int64 = existing["id"]
         if r.postponeExisting, existing["state"] as String == "pending" {
             try db.execute(sql: "UPDATE jobs SET not_before = MAX(not_before, ?), updated_at = ? WHERE id = ?",
@@ -46,12 +48,12 @@ public struct JobQueue: Sendable {
                 filter = " AND stage IN (\(stages.map { _ in "?" }.joined(separator: ",")))"
                 args += stages
             }
-            return try Job.fetchOne(db, sql: """
+            return try Job.fetchOne(db.cachedStatement(sql: """
                 UPDATE jobs SET state = 'running', worker = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
                 WHERE id = (SELECT id FROM jobs WHERE state = 'pending' AND not_before <= ?\(filter)
                             ORDER BY priority DESC, not_before, id LIMIT 1)
                 RETURNING *
-                """, arguments: StatementArguments(args))
+                """), arguments: StatementArguments(args))
         }
     }
 
@@ -68,10 +70,10 @@ public struct JobQueue: Sendable {
     /// Marks a running job done inside a caller's transaction; false when the lease was lost meanwhile.
     @discardableResult
     public static func complete(jobID: Int64, worker: String, now: Timestamp, in db: Database) throws -> Bool {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE jobs SET state = 'done', lease_until = NULL, finished_at = ?, updated_at = ?, blocked_reason = NULL
             WHERE id = ? AND worker = ? AND state = 'running'
-            """, arguments: [now, now, jobID, worker])
+            """).execute(arguments: [now, now, jobID, worker])
         return db.changesCount > 0
     }
 

@@ -75,27 +75,11 @@ public struct Product: Codable, Sendable, Equatable, FetchableRecord, MutablePer
 }
 
 extension Repository {
-    public func startRun(_ run: StageRun) throws -> StageRun {
-        try pool.write { db in
-            var r = run
-            try r.insert(db)
-            return r
-        }
-    }
-
     public static func finishRun(id: Int64, outcome: String, error: String? = nil, exitStatus: Int? = nil,
                                  stderr: String? = nil, now: Timestamp, in db: Database) throws {
         try db.execute(sql: """
             UPDATE stage_runs SET finished_at = ?, outcome = ?, error = ?, exit_status = ?, stderr = ? WHERE id = ?
             """, arguments: [now, outcome, error, exitStatus, stderr, id])
-    }
-
-    /// Whether a run with this idempotency key already succeeded.
-    public func succeeded(idempotencyKey: String) throws -> StageRun? {
-        try pool.read { db in
-            try StageRun.fetchOne(db, sql: "SELECT * FROM stage_runs WHERE idempotency_key = ? AND outcome = 'ok' LIMIT 1",
-                                  arguments: [idempotencyKey])
-        }
     }
 
     public func runs(jobIDs: [Int64]) throws -> [StageRun] {
