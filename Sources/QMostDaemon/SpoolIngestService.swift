@@ -26,7 +26,8 @@ public struct SpoolIngestService: Service {
         let watcher = try SpoolWatcher(
             configuration: SpoolWatcherConfiguration(
                 roots: [configuration.spoolRawPath, configuration.spoolDXUPath],
-                reconcileInterval: .milliseconds(Int(configuration.watch.reconcileIntervalSeconds * 1000))),
+                reconcileInterval: .milliseconds(Int(configuration.watch.reconcileIntervalSeconds * 1000)),
+                eventBufferLimit: configuration.watch.eventBuffer),
             logger: logger)
         let raw = configuration.spoolRawPath + "/"
         try await withGracefulShutdownHandler {

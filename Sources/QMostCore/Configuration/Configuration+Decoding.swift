@@ -97,7 +97,7 @@ struct ClassificationSection: Decodable {
 extension Configuration.Watch: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case reconcileIntervalSeconds = "reconcile_interval_s", incompleteGraceSeconds = "incomplete_grace_s"
-        case incompleteRecheckSeconds = "incomplete_recheck_s", settleSeconds = "settle_s"
+        case incompleteRecheckSeconds = "incomplete_recheck_s", settleSeconds = "settle_s", eventBuffer = "event_buffer"
     }
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -107,6 +107,11 @@ extension Configuration.Watch: Decodable {
         incompleteGraceSeconds = try c.value(.incompleteGraceSeconds, or: d.incompleteGraceSeconds)
         incompleteRecheckSeconds = try c.value(.incompleteRecheckSeconds, or: d.incompleteRecheckSeconds)
         settleSeconds = try c.value(.settleSeconds, or: d.settleSeconds)
+        eventBuffer = try c.value(.eventBuffer, or: d.eventBuffer)
+        guard eventBuffer >= 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.eventBuffer],
+                debugDescription: "watch.event_buffer must be at least 1 (got \(eventBuffer))"))
+        }
     }
 }
 

@@ -44,6 +44,9 @@ public struct Configuration: Sendable, Equatable {
         /// Where the kernel will not say whether a file is open for writing (no read lease on another user's
         /// file), a file must be unchanged this long before it is read.
         public var settleSeconds: Double = 2
+        /// Events held in memory between the inotify reader and the ingest queue. When full, the reader waits and
+        /// the kernel's queue takes the rest; if that overflows too, a full rescan finds every file.
+        public var eventBuffer = 65_536
         public init() {}
     }
 

@@ -56,6 +56,8 @@ watch:
   incomplete_recheck_s: 2         # how often a file still being written is looked at again
   settle_s: 2                     # a file the daemon may not take a read lease on (another user's, without
                                   # CAP_LEASE) must be unchanged this long, as a writer may still hold it open
+  event_buffer: 65536             # watcher events held in memory; beyond it the kernel queue fills and, if it
+                                  # overflows, a full rescan (counted in `status`) finds every file
 
 ingest:
   verify_checksums: true          # verify CHECKSUM/DATASUM where present; a mismatch quarantines the file
