@@ -17,7 +17,7 @@ extension JobEngine {
         let now = Date().timestamp
         let id = job.id!
         guard let stage = StageName(rawValue: job.stage), let runner = runnerFor(stage) else {
-            settle(job, worker: worker, error: .fatal("stage \(job.stage) is not enabled or has no implementation"), run: nil)
+            await settle(job, worker: worker, error: .fatal("stage \(job.stage) is not enabled or has no implementation"), run: nil)
             return
         }
         // One write transaction decides how the job starts: parked behind a blocking rule (rules are data,
@@ -48,7 +48,7 @@ extension JobEngine {
                 return .run(run)
             }
         } catch {
-            settle(job, worker: worker, error: .retriable("starting run: \(error)"), run: nil)
+            await settle(job, worker: worker, error: .retriable("starting run: \(error)"), run: nil)
             return
         }
         guard case .run(let run) = start else { return }
@@ -67,8 +67,8 @@ extension JobEngine {
             return outcome!
         }
         switch result {
-        case .success(let r): settle(job, worker: worker, result: r, run: run)
-        case .failure(let e): settle(job, worker: worker, error: e, run: run)
+        case .success(let r): await settle(job, worker: worker, result: r, run: run)
+        case .failure(let e): await settle(job, worker: worker, error: e, run: run)
         }
     }
 
@@ -80,7 +80,10 @@ extension JobEngine {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(Int(every * 1000)))
             if Task.isCancelled { return }
-            let alive = (try? queue.heartbeat(jobID: jobID, worker: worker, lease: context.configuration.engine.leaseSeconds)) ?? true
+            let lease = context.configuration.engine.leaseSeconds
+            let alive = (try? await context.repository.pool.write { db in
+                try JobQueue.heartbeat(jobID: jobID, worker: worker, lease: lease, now: Date().timestamp, in: db)
+            }) ?? true
             if !alive {
                 context.logger.warning("lease lost while running", metadata: ["job.id": "\(jobID)"])
                 return
@@ -88,17 +91,21 @@ extension JobEngine {
         }
     }
 
-    private func settle(_ job: Job, worker: String, result: StageResult, run: StageRun) {
+    private func settle(_ job: Job, worker: String, result: StageResult, run: StageRun) async {
         let now = Date().timestamp
         do {
-            try context.repository.pool.write { db in
+            try await context.repository.pool.write { db in
                 switch result {
                 case .done(let summary):
                     guard try JobQueue.complete(jobID: job.id!, worker: worker, now: now, in: db) else { return }
                     try Repository.finishRun(id: run.id!, outcome: "ok", now: now, in: db)
-                    try Repository.log(Event(at: now, level: .debug, kind: "job.done", stage: job.stage, night: job.night,
-                                             path: job.subject, jobID: job.id, message: "\(job.stage) \(job.subject): \(summary)"),
-                                       in: db)
+                    // Ingest logs its own outcome (ingested, duplicate, quarantined); a second row per file would
+                    // double the log of a flood for nothing.
+                    if job.stage != StageName.ingest.rawValue {
+                        try Repository.log(Event(at: now, level: .debug, kind: "job.done", stage: job.stage, night: job.night,
+                                                 path: job.subject, jobID: job.id, message: "\(job.stage) \(job.subject): \(summary)"),
+                                           in: db)
+                    }
                     if job.stage != StageName.ingest.rawValue, let stage = StageName(rawValue: job.stage), let night = job.night {
                         try context.scheduler.enqueueSuccessors(of: stage, night: night, now: now, in: db)
                     }
@@ -114,13 +121,13 @@ extension JobEngine {
         context.scheduler.doorbell.ring()
     }
 
-    private func settle(_ job: Job, worker: String, error: StageError, run: StageRun?) {
+    private func settle(_ job: Job, worker: String, error: StageError, run: StageRun?) async {
         let now = Date().timestamp
         let e = context.configuration.engine
         let backoff = min(e.backoffBaseSeconds * pow(2, Double(max(job.attempts - 1, 0))), e.backoffMaxSeconds)
             * Double.random(in: 0.9...1.1)
         do {
-            try context.repository.pool.write { db in
+            try await context.repository.pool.write { db in
                 let state = try JobQueue.fail(jobID: job.id!, worker: worker, error: error.description,
                                               retriable: error.isRetriable, backoff: backoff, now: now, in: db)
                 if let run {
@@ -171,11 +178,7 @@ extension JobEngine {
         return hex(SHA256.hash(data: Data(parts.joined(separator: "\n").utf8)))
     }
 
-    func paramsHash(_ stage: StageName) -> String {
-        let params = context.configuration.settings(for: stage).parameters.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
-        return String(hex(SHA256.hash(data: Data(params.utf8))).prefix(16))
-    }
+    func paramsHash(_ stage: StageName) -> String { paramsHashes[stage]! }
 
-    private func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    private func hex(_ digest: SHA256.Digest) -> String { hexString(digest) }
 }

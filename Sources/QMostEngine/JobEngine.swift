@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Logging
@@ -15,6 +16,8 @@ public final class JobEngine: Service, Sendable {
     public let queue: JobQueue
     public let workerCount: Int
     let runners: [StageName: any StageRunner]
+    /// Each stage's parameters hash, computed once: the configuration does not change while the engine runs.
+    let paramsHashes: [StageName: String]
     private let stopping = Mutex(false)
     private let workerPrefix: String
 
@@ -22,6 +25,11 @@ public final class JobEngine: Service, Sendable {
         self.context = context
         self.queue = JobQueue(repository: context.repository)
         self.runners = runners
+        paramsHashes = Dictionary(uniqueKeysWithValues: StageName.allCases.map { stage in
+            let params = context.configuration.settings(for: stage).parameters.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+            return (stage, String(hexString(SHA256.hash(data: Data(params.utf8))).prefix(16)))
+        })
         let configured = context.configuration.engine.workers
         // Two per core by default: ingest alternates CPU (hashing, validation) with waits (fsync, the database),
         // so one worker per core leaves cores idle.
@@ -71,7 +79,10 @@ public final class JobEngine: Service, Sendable {
         while !isStopping {
             let job: Job?
             do {
-                job = try queue.claim(worker: name, lease: context.configuration.engine.leaseSeconds, stages: stages)
+                let lease = context.configuration.engine.leaseSeconds
+                job = try await context.repository.pool.write { db in
+                    try JobQueue.claim(worker: name, lease: lease, stages: stages, now: Date().timestamp, in: db)
+                }
             } catch {
                 context.logger.error("claim failed", metadata: ["error": "\(error)"])
                 await context.scheduler.doorbell.wait(timeout: .seconds(1))

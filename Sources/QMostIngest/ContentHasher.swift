@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import QMostCore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -27,7 +28,7 @@ public enum ContentHasher {
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             total += Int64(n)
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), total)
+        return (hexString(hasher.finalize()), total)
     }
 }
 

@@ -93,7 +93,8 @@ public struct Ingester: Sendable {
         let winner: FileRecord?
         do {
             winner = try repository.pool.write { db -> FileRecord? in
-                if let existing = try FileRecord.filter(Column("sha256") == sha).fetchOne(db) { return existing }
+                if let existing = try FileRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM files WHERE sha256 = ?"),
+                                                          arguments: [sha]) { return existing }
                 var file = FileRecord(sha256: sha, size: bytes, originalName: name, spoolPath: path, repoPath: relative,
                                       source: source.rawValue, ingestedAt: recordedAt)
                 try file.insert(db)

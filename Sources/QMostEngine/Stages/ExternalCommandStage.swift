@@ -88,7 +88,7 @@ public struct ExternalCommandStage: StageRunner {
         for name in names {
             let path = (outDir as NSString).appendingPathComponent(name)
             let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-            let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let sha = hexString(SHA256.hash(data: data))
             let relative = path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
             products.append((Product(kind: "\(stage.rawValue)-output", level: stage.rawValue, night: job.night,
                                      path: relative, sha256: sha, stageRunID: nil, createdAt: now),

@@ -41,30 +41,36 @@ public struct JobQueue: Sendable {
 
     /// Claims the most urgent ready job for `worker`, counting an attempt and leasing it until `now + lease`.
     public func claim(worker: String, lease: Double, stages: [String]? = nil, now: Timestamp = Date().timestamp) throws -> Job? {
-        try repository.pool.write { db in
-            var filter = ""
-            var args: [any DatabaseValueConvertible] = [worker, now + lease, now, now]
-            if let stages {
-                filter = " AND stage IN (\(stages.map { _ in "?" }.joined(separator: ",")))"
-                args += stages
-            }
-            return try Job.fetchOne(db.cachedStatement(sql: """
-                UPDATE jobs SET state = 'running', worker = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-                WHERE id = (SELECT id FROM jobs WHERE state = 'pending' AND not_before <= ?\(filter)
-                            ORDER BY priority DESC, not_before, id LIMIT 1)
-                RETURNING *
-                """), arguments: StatementArguments(args))
+        try repository.pool.write { db in try Self.claim(worker: worker, lease: lease, stages: stages, now: now, in: db) }
+    }
+
+    /// Claims inside a caller's transaction (the engine's async writes, which never block a thread of Swift's
+    /// cooperative pool while waiting for the writer).
+    public static func claim(worker: String, lease: Double, stages: [String]?, now: Timestamp, in db: Database) throws -> Job? {
+        var filter = ""
+        var args: [any DatabaseValueConvertible] = [worker, now + lease, now, now]
+        if let stages {
+            filter = " AND stage IN (\(stages.map { _ in "?" }.joined(separator: ",")))"
+            args += stages
         }
+        return try Job.fetchOne(db.cachedStatement(sql: """
+            UPDATE jobs SET state = 'running', worker = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+            WHERE id = (SELECT id FROM jobs WHERE state = 'pending' AND not_before <= ?\(filter)
+                        ORDER BY priority DESC, not_before, id LIMIT 1)
+            RETURNING *
+            """), arguments: StatementArguments(args))
     }
 
     /// Extends a running job's lease; false when the job is no longer this worker's (the reaper took it).
     public func heartbeat(jobID: Int64, worker: String, lease: Double, now: Timestamp = Date().timestamp) throws -> Bool {
-        try repository.pool.write { db in
-            try db.execute(sql: """
-                UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND worker = ? AND state = 'running'
-                """, arguments: [now + lease, now, jobID, worker])
-            return db.changesCount > 0
-        }
+        try repository.pool.write { db in try Self.heartbeat(jobID: jobID, worker: worker, lease: lease, now: now, in: db) }
+    }
+
+    public static func heartbeat(jobID: Int64, worker: String, lease: Double, now: Timestamp, in db: Database) throws -> Bool {
+        try db.execute(sql: """
+            UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND worker = ? AND state = 'running'
+            """, arguments: [now + lease, now, jobID, worker])
+        return db.changesCount > 0
     }
 
     /// Marks a running job done inside a caller's transaction; false when the lease was lost meanwhile.
@@ -143,22 +149,19 @@ public struct JobQueue: Sendable {
         }
     }
 
-    /// Makes a pending job for `stage` and `subject` ready now, if there is one waiting for later.
-    /// Returns whether a live job exists at all.
-    public func wakeLiveJob(stage: String, subject: String, now: Timestamp = Date().timestamp) throws -> Bool {
-        let live = try repository.pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT id, state, not_before FROM jobs WHERE stage = ? AND subject = ? AND state IN ('pending', 'running')
-                """, arguments: [stage, subject])
+    /// The live (pending or running) job for `stage` and `subject`: its id, and when it may run if pending.
+    public static func liveJob(stage: String, subject: String, in db: Database) throws -> (id: Int64, readyAt: Timestamp?)? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT id, state, not_before FROM jobs WHERE stage = ? AND subject = ? AND state IN ('pending', 'running')
+            """), arguments: [stage, subject]).map { row in
+            (row["id"], row["state"] as String == "pending" ? row["not_before"] as Double : nil)
         }
-        guard let live else { return false }
-        if live["state"] as String == "pending", live["not_before"] as Double > now {
-            try repository.pool.write { db in
-                try db.execute(sql: "UPDATE jobs SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
-                               arguments: [now, now, live["id"] as Int64])
-            }
-        }
-        return true
+    }
+
+    /// Makes a pending job ready now.
+    public static func wake(jobID: Int64, now: Timestamp, in db: Database) throws {
+        try db.execute(sql: "UPDATE jobs SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending' AND not_before > ?",
+                       arguments: [now, now, jobID, now])
     }
 
     /// Sends a dead (or finished) job round again with fresh attempts.
