@@ -8,13 +8,14 @@ import Testing
 import Glibc
 #endif
 
-/// 20,000 small files dropped at once with the watcher's in-memory buffer shrunk to 16 events: the kernel's
-/// inotify queue (16,384 events by default) overflows for real, and the full rescan must still find every file.
+/// 20,000 small files dropped at once while the daemon is stalled (SIGSTOP, as a swapped-out or suspended
+/// process would be): nobody reads the kernel's inotify queue (16,384 events by default), so it overflows for
+/// real; after SIGCONT the overflow must be counted and the full rescan must still find every file.
 @Suite(.serialized)
 struct FloodTests {
     @Test(.timeLimit(.minutes(10)))
     func twentyThousandFilesAreAllIngested() async throws {
-        let inst = try TestInstallation(watch: "reconcile_interval_s: 60, event_buffer: 16", label: "qmost-flood")
+        let inst = try TestInstallation(watch: "reconcile_interval_s: 60", label: "qmost-flood")
         let total = 20_000
         let spec = SyntheticFrames.Spec(kind: .bias, night: Night("2026-11-21")!, index: 0, width: 8, height: 8)
         let (template, patch) = try SyntheticFrames.copies(of: spec, count: total, scratch: inst.dir.file("template.fits"))
@@ -24,6 +25,7 @@ struct FloodTests {
         try #require(started, "daemon did not start:\n\(daemon.output)")
         try await Task.sleep(for: .milliseconds(500))  // the watcher is up once the start-up scan is logged
         let start = Date()
+        daemon.signal(SIGSTOP)
         var bytes = template
         for i in 0..<total {
             patch(&bytes, i)
@@ -33,6 +35,7 @@ struct FloodTests {
             close(fd)
         }
         let written = Date().timeIntervalSince(start)
+        daemon.signal(SIGCONT)
         let done = try inst.waitUntil(timeout: 480) { try inst.count("SELECT COUNT(*) FROM files") == total }
         let elapsed = Date().timeIntervalSince(start)
         let overflows = try inst.count("SELECT COALESCE(MAX(value), 0) FROM counters WHERE name = 'watch.overflows'")
