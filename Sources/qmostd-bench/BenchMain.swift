@@ -11,9 +11,15 @@ struct BenchMain {
         let scratch = ProcessInfo.processInfo.environment["QMOSTD_BENCH_DIR"] ?? FileManager.default.temporaryDirectory.path
         print("qmostd bench (scratch in \(scratch); --quick for smaller sizes)")
         var results: [BenchResult] = []
-        if only == nil || only == "hash" { results += try HashBench(scratch: scratch, quick: quick).run() }
-        if only == nil || only == "queue" { results += try QueueBench(scratch: scratch, quick: quick).run() }
-        if only == nil || only == "spool" { results += try await SpoolBench(scratch: scratch, quick: quick).run() }
+        if only == nil || only == "hash" {
+            results += try await withScratchDirectory(scratch, "hash") { try HashBench(quick: quick).run(in: $0) }
+        }
+        if only == nil || only == "queue" {
+            results += try await withScratchDirectory(scratch, "queue") { try QueueBench(quick: quick).run(in: $0) }
+        }
+        if only == nil || only == "spool" {
+            results += try await withScratchDirectory(scratch, "spool") { try await SpoolBench(quick: quick).run(in: $0) }
+        }
         print("")
         for r in results { print(r.line) }
         if results.contains(where: { !$0.met }) { exit(1) }
@@ -33,6 +39,17 @@ struct BenchResult {
         String(format: "%-44@ %10.1f %-8@ target %@ %.0f  %@", name as NSString, value, unit as NSString,
                (lowerIsBetter ? "<=" : ">=") as NSString, target, (met ? "ok" : "MISSED") as NSString)
     }
+}
+
+/// A fresh folder `<scratch>/qmostd-bench-<name>-<pid>` for one benchmark, removed afterwards unless
+/// `QMOSTD_BENCH_KEEP` is set (to look at the database a run left).
+@MainActor
+func withScratchDirectory<T>(_ scratch: String, _ name: String, _ body: (String) async throws -> T) async throws -> T {
+    let dir = "\(scratch)/qmostd-bench-\(name)-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { if ProcessInfo.processInfo.environment["QMOSTD_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: dir) } }
+    return try await body(dir)
 }
 
 /// Wall-clock seconds of a block.

@@ -4,13 +4,9 @@ import QMostIngest
 
 /// Validating (cfitsio structure + CHECKSUM/DATASUM) and hashing (SHA-256) of 4 x 300 MB FITS files.
 struct HashBench {
-    let scratch: String
     let quick: Bool
 
-    func run() throws -> [BenchResult] {
-        let dir = "\(scratch)/qmostd-bench-hash-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    func run(in dir: String) throws -> [BenchResult] {
         let side = quick ? 2048 : 8660  // 8660^2 float32 pixels = 300 MB
         var paths: [String] = []
         print("hash: writing 4 FITS files of \(side * side * 4 / 1_000_000) MB each ...")

@@ -4,13 +4,9 @@ import QMostStore
 
 /// Enqueue + claim + complete through the durable SQLite queue (three write transactions per job).
 struct QueueBench {
-    let scratch: String
     let quick: Bool
 
-    func run() throws -> [BenchResult] {
-        let dir = "\(scratch)/qmostd-bench-queue-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    func run(in dir: String) throws -> [BenchResult] {
         let repository = try Repository(path: "\(dir)/qmost.db")
         let queue = JobQueue(repository: repository)
         let n = quick ? 2_000 : 20_000

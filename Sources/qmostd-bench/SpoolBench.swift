@@ -8,13 +8,9 @@ import QMostTesting
 /// The running daemon (release build, as a child process) ingesting from its spool: throughput for 2,000 x 1 MB
 /// files, and latency from a file's close to its "ingested" event.
 struct SpoolBench {
-    let scratch: String
     let quick: Bool
 
-    func run() async throws -> [BenchResult] {
-        let root = "\(scratch)/qmostd-bench-spool-\(getpid())"
-        try? FileManager.default.removeItem(atPath: root)
-        defer { if ProcessInfo.processInfo.environment["QMOSTD_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: root) } }
+    func run(in root: String) async throws -> [BenchResult] {
         try Installation.create(at: root)
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("qmostd").path
         let daemon = try ChildProcess([binary, "run", "--config", "\(root)/etc/qmostd.yaml", "--log-level", "warning"],
