@@ -4,8 +4,10 @@ import Foundation
 public final class TemporaryDirectory: @unchecked Sendable {  // immutable after init
     public let path: String
 
-    public init(_ label: String = "qmostd") throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))").path
+    /// A folder under `base` (default: the system's temporary directory).
+    public init(_ label: String = "qmostd", under base: String? = nil) throws {
+        let parent = base.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        path = parent.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -13,6 +15,12 @@ public final class TemporaryDirectory: @unchecked Sendable {  // immutable after
     public func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// `/dev/shm` when it is a writable memory file system, for tests that create tens of thousands of files
+    /// and should measure the code, not the disk; nil otherwise.
+    public static var memoryBacked: String? {
+        FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : nil
+    }
 }
 
 /// The shared test data folder (`../shared/data` beside the checkout), if present.

@@ -67,7 +67,7 @@ struct ExternalCommandTests {
         let id = try f.queue.enqueue(f.context.scheduler.request(.l1, subject: "night:2026-01-01", night: "2026-01-01", now: 0))
         let start = Date()
         #expect(try await f.runEngine(runners: JobEngine.runners(for: f.configuration)) { try f.queue.job(id: id)?.state == .dead })
-        #expect(Date().timeIntervalSince(start) < 8)
+        #expect(Date().timeIntervalSince(start) < 20, "killed long before its 30 s sleep ends")
         #expect(try f.queue.job(id: id)?.lastError?.contains("timeout") == true)
     }
 

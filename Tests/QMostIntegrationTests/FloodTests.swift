@@ -15,7 +15,8 @@ import Glibc
 struct FloodTests {
     @Test(.timeLimit(.minutes(10)))
     func twentyThousandFilesAreAllIngested() async throws {
-        let inst = try TestInstallation(watch: "reconcile_interval_s: 60", label: "qmost-flood")
+        let inst = try TestInstallation(watch: "reconcile_interval_s: 60", label: "qmost-flood",
+                                        under: TemporaryDirectory.memoryBacked)
         let total = 20_000
         let spec = SyntheticFrames.Spec(kind: .bias, night: Night("2026-11-21")!, index: 0, width: 8, height: 8)
         let (template, patch) = try SyntheticFrames.copies(of: spec, count: total, scratch: inst.dir.file("template.fits"))

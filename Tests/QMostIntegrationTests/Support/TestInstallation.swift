@@ -17,8 +17,9 @@ final class TestInstallation: @unchecked Sendable {  // set up once; daemon hand
 
     /// `yaml` is appended to a configuration tuned for tests (fast scans, short grace periods); `watch` and
     /// `engine` add or override keys of those two sections (YAML forbids repeating a section).
-    init(yaml: String = "", watch: String = "", engine: String = "", label: String = "qmost-it") throws {
-        dir = try TemporaryDirectory(label)
+    init(yaml: String = "", watch: String = "", engine: String = "", label: String = "qmost-it",
+         under base: String? = nil) throws {
+        dir = try TemporaryDirectory(label, under: base)
         root = dir.path
         try Installation.create(at: root)
         let config = """
