@@ -205,11 +205,4 @@ public struct JobQueue: Sendable {
             return try request.fetchAll(db)
         }
     }
-
-    /// Earliest `not_before` among pending jobs, so idle workers know how long they may sleep.
-    public func nextReadyTime() throws -> Timestamp? {
-        try repository.pool.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(not_before) FROM jobs WHERE state = 'pending'")
-        }
-    }
 }

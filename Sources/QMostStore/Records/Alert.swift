@@ -74,8 +74,4 @@ extension Repository {
             }
         }
     }
-
-    public func recentAlerts(limit: Int = 5) throws -> [Alert] {
-        try pool.read { db in try Alert.order(Column("id").desc).limit(limit).fetchAll(db) }
-    }
 }

@@ -11,12 +11,4 @@ extension Repository {
             INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value
             """, arguments: [name, amount])
     }
-
-    public func counters() throws -> [String: Int] {
-        try pool.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, value FROM counters").map {
-                ($0["name"] as String, $0["value"] as Int)
-            })
-        }
-    }
 }

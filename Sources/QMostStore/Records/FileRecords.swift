@@ -161,11 +161,6 @@ extension Repository {
             """, arguments: [night, now, now])
     }
 
-    /// Every repository path the database knows, for the start-up reconciliation of repo/raw.
-    public func allRepoPaths() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT repo_path FROM files")) }
-    }
-
     public func allQuarantinePaths() throws -> Set<String> {
         try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT quarantine_path FROM quarantine")) }
     }
