@@ -35,6 +35,10 @@ demo: build
 	$(QMOSTD_DEBUG) status --config $(CONFIG)
 	$(QMOSTD_DEBUG) log --config $(CONFIG) --lines 12
 	@first=$$(ls repo/raw/2026-11-20/ | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) repo/raw/2026-11-20/$$first
+	@# The same bytes dropped again under another name: acknowledged as a duplicate, never stored twice.
+	@first=$$(ls repo/raw/2026-11-20/ | head -1); cp repo/raw/2026-11-20/$$first spool/raw/.again.part && mv spool/raw/.again.part spool/raw/again-$$first
+	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
+	$(QMOSTD_DEBUG) log --config $(CONFIG) --lines 2
 
 clean-demo:
 	rm -rf repo prerelease releases qmost.db qmost.db-wal qmost.db-shm qmostd.lock
