@@ -17,7 +17,7 @@ public enum Reconciler {
         let ingester = Ingester(configuration: configuration, repository: repository)
         for name in names where !name.hasSuffix(".reason.txt") && !name.hasPrefix(".") {
             let path = (dir as NSString).appendingPathComponent(name)
-            let relative = ingester.relativePath(path)
+            let relative = configuration.relativePath(path)
             guard !known.contains(relative) else { continue }
             let reasonText = (try? String(contentsOfFile: path + ".reason.txt", encoding: .utf8)) ?? ""
             let reason = reasonText.split(separator: "\n").first { $0.hasPrefix("reason: ") }.map { String($0.dropFirst(8)) }

@@ -83,7 +83,7 @@ public struct Ingester: Sendable {
             return .waiting(reason: "file changed while it was being ingested", retryAfter: configuration.watch.incompleteRecheckSeconds)
         }
 
-        let relative = relativePath(destination)
+        let relative = configuration.relativePath(destination)
         let recordedAt = Date().timestamp  // the event's time is when the file is recorded, not when we began
         let checksum = validation.hdus.contains { $0.checksum == .absent } ? "absent"
             : (configuration.ingest.verifyChecksums ? "valid" : "not verified")
@@ -184,7 +184,7 @@ public struct Ingester: Sendable {
         do {
             try recordQuarantine(original: path, quarantined: target, reason: reason, sha256: sha256, jobID: jobID, now: now)
         } catch { throw .database("\(error)") }
-        return .quarantined(reason: reason, quarantinePath: relativePath(target))
+        return .quarantined(reason: reason, quarantinePath: configuration.relativePath(target))
     }
 
     /// Records a quarantined file, its event and its alert in one transaction.
@@ -192,7 +192,7 @@ public struct Ingester: Sendable {
                                  jobID: Int64?, now: Timestamp) throws {
         let name = (original as NSString).lastPathComponent
         try repository.pool.write { db in
-            var record = QuarantineRecord(originalPath: original, quarantinePath: relativePath(quarantined), reason: reason,
+            var record = QuarantineRecord(originalPath: original, quarantinePath: configuration.relativePath(quarantined), reason: reason,
                                           sha256: sha256, at: now)
             try record.insert(db)
             try Repository.log(Event(at: now, level: .error, kind: "quarantined", stage: "ingest", sha256: sha256,
@@ -200,11 +200,11 @@ public struct Ingester: Sendable {
             try Repository.raiseAlert(
                 cause: "quarantine:\(original)", subject: "[qmostd] quarantined \(name)",
                 body: """
-                    The file \(original) was rejected and moved to \(relativePath(quarantined)).
+                    The file \(original) was rejected and moved to \(configuration.relativePath(quarantined)).
 
                     Reason: \(reason)
 
-                    The reason is also in \(relativePath(quarantined)).reason.txt. Fix the file and drop it into the spool again.
+                    The reason is also in \(configuration.relativePath(quarantined)).reason.txt. Fix the file and drop it into the spool again.
                     """,
                 window: configuration.alerts.dedupWindowSeconds, now: now, in: db)
         }
@@ -214,12 +214,5 @@ public struct Ingester: Sendable {
     /// spool and is recognised as already ingested, so durability here would cost time and buy nothing.
     private func removeSpoolFile(_ path: String) {
         unlink(path)
-    }
-
-    /// A path relative to the installation root when inside it.
-    public func relativePath(_ absolute: String) -> String {
-        let root = (configuration.root as NSString).standardizingPath
-        let p = (absolute as NSString).standardizingPath
-        return p.hasPrefix(root + "/") ? String(p.dropFirst(root.count + 1)) : p
     }
 }

@@ -114,7 +114,7 @@ struct Explainer {
     func explain(_ target: String) throws -> Explanation {
         let isHash = target.count == 64 && target.allSatisfy(\.isHexDigit)
         let absolute = isHash ? target : URL(fileURLWithPath: target).standardizedFileURL.path
-        let relative = absolute.hasPrefix(configuration.root + "/") ? String(absolute.dropFirst(configuration.root.count + 1)) : target
+        let relative = isHash ? target : configuration.relativePath(absolute)
         let queue = JobQueue(repository: repository)
         var e = Explanation(state: "unknown", jobs: [], blockedBy: [], next: [], events: [])
 

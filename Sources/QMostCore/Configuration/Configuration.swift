@@ -113,6 +113,14 @@ public struct Configuration: Sendable, Equatable {
         path.hasPrefix("/") ? path : (root as NSString).appendingPathComponent(path)
     }
 
+    /// The path relative to the installation root when it lies inside it (as the database records paths),
+    /// otherwise the standardised absolute path.
+    public func relativePath(_ absolute: String) -> String {
+        let base = (root as NSString).standardizingPath
+        let p = (absolute as NSString).standardizingPath
+        return p.hasPrefix(base + "/") ? String(p.dropFirst(base.count + 1)) : p
+    }
+
     public var spoolRawPath: String { resolve(paths.spoolRaw) }
     public var spoolDXUPath: String { resolve(paths.spoolDXU) }
     public var quarantinePath: String { resolve(paths.quarantine) }

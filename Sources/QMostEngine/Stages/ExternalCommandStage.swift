@@ -1,7 +1,7 @@
-import Crypto
 import Foundation
 import GRDB
 import QMostCore
+import QMostIngest
 import QMostStore
 
 /// Runs a configured program for a stage: an argv list (never a shell line) whose last argument is the path
@@ -82,16 +82,15 @@ public struct ExternalCommandStage: StageRunner {
     private func recordOutputs(_ outDir: String, job: Job, inputs: [(file: FileRecord, frame: FrameRecord)],
                                context: StageContext) throws -> Int {
         let names = try FileManager.default.contentsOfDirectory(atPath: outDir).filter { !$0.hasPrefix(".") }.sorted()
-        let root = context.configuration.root
         let now = Date().timestamp
         var products: [(Product, [Int64])] = []
         for name in names {
             let path = (outDir as NSString).appendingPathComponent(name)
-            let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-            let sha = hexString(SHA256.hash(data: data))
-            let relative = path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+            // Streamed, like every file the project hashes: outputs may be far larger than memory should hold.
+            let sha = try ContentHasher.sha256(path: path).hex
             products.append((Product(kind: "\(stage.rawValue)-output", level: stage.rawValue, night: job.night,
-                                     path: relative, sha256: sha, stageRunID: nil, createdAt: now),
+                                     path: context.configuration.relativePath(path), sha256: sha, stageRunID: nil,
+                                     createdAt: now),
                              inputs.compactMap(\.file.id)))
         }
         try context.repository.pool.write { db in
