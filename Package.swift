@@ -123,7 +123,10 @@ let package = Package(
         .testTarget(name: "QMostFITSTests", dependencies: ["QMostFITS", "QMostTesting"], swiftSettings: testSettings),
         .testTarget(name: "QMostFFTTests", dependencies: ["QMostFFT"], swiftSettings: testSettings),
         .testTarget(name: "QMostCurlTests", dependencies: ["QMostCurl", "QMostTesting"], swiftSettings: testSettings),
-        .testTarget(name: "QMostCoreTests", dependencies: ["QMostCore"], swiftSettings: testSettings),
+        .testTarget(
+            name: "QMostCoreTests", dependencies: ["QMostCore", "QMostTesting"],
+            exclude: ["Reference"],  // the script that computed the ERFA reference values
+            swiftSettings: testSettings),
         .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),
         .testTarget(

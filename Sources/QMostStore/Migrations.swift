@@ -5,6 +5,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("2026-11-22-core", migrate: core)
+        m.registerMigration("2026-11-22-identifiers", migrate: identifiers)
         return m
     }
 
@@ -155,6 +156,137 @@ enum Migrations {
                 heartbeat_at REAL NOT NULL,
                 version TEXT NOT NULL
             );
+            """)
+    }
+
+    /// Target catalogues, the object catalogue of the shared-target procedure, spectrum ids and FIBINFO
+    /// (seed §11.2). Identifier columns hold the kind-block ids of `IdentifierSpace`.
+    private static func identifiers(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE surveys (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                created_at REAL NOT NULL
+            );
+            -- One row per catalogue file accepted for a survey; the file itself is kept under repo/catalogues/.
+            CREATE TABLE catalogues (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                survey_id INTEGER NOT NULL REFERENCES surveys(id),
+                sha256 TEXT NOT NULL,
+                original_name TEXT NOT NULL,
+                repo_path TEXT NOT NULL,
+                hdu INTEGER NOT NULL,
+                columns TEXT NOT NULL,
+                link_radius_arcsec REAL NOT NULL,
+                rows INTEGER NOT NULL,
+                new_targets INTEGER NOT NULL,
+                updated_targets INTEGER NOT NULL,
+                unchanged_targets INTEGER NOT NULL,
+                rejected_rows INTEGER NOT NULL,
+                new_objects INTEGER NOT NULL,
+                merges INTEGER NOT NULL,
+                ingested_at REAL NOT NULL,
+                UNIQUE (survey_id, sha256)
+            );
+            CREATE TABLE catalogue_rejects (
+                catalogue_id INTEGER NOT NULL REFERENCES catalogues(id) ON DELETE CASCADE,
+                row INTEGER NOT NULL,
+                name TEXT,
+                reason TEXT NOT NULL,
+                PRIMARY KEY (catalogue_id, row)
+            ) WITHOUT ROWID;
+            -- Objects never disappear: a merged object keeps its row, and merged_into names its survivor.
+            CREATE TABLE objects (
+                u_obj_id INTEGER PRIMARY KEY,
+                resolution INTEGER NOT NULL CHECK (resolution IN (1, 2)),
+                ra REAL NOT NULL,
+                dec REAL NOT NULL,
+                cname TEXT NOT NULL,
+                iau_name TEXT NOT NULL,
+                founder_targ_id INTEGER NOT NULL,
+                catalogue_id INTEGER NOT NULL REFERENCES catalogues(id),
+                merged_into INTEGER REFERENCES objects(u_obj_id),
+                created_at REAL NOT NULL
+            );
+            CREATE INDEX objects_cname ON objects(cname);
+            CREATE INDEX objects_iau_name ON objects(iau_name);
+            CREATE TABLE object_merges (
+                absorbed INTEGER PRIMARY KEY REFERENCES objects(u_obj_id),
+                survivor INTEGER NOT NULL REFERENCES objects(u_obj_id),
+                bridging_targ_id INTEGER NOT NULL,
+                catalogue_id INTEGER NOT NULL REFERENCES catalogues(id),
+                at REAL NOT NULL
+            );
+            CREATE INDEX object_merges_survivor ON object_merges(survivor);
+            CREATE TABLE targets (
+                targ_id INTEGER PRIMARY KEY,
+                survey_id INTEGER NOT NULL REFERENCES surveys(id),
+                name TEXT NOT NULL,
+                resolution INTEGER NOT NULL CHECK (resolution IN (1, 2)),
+                ra REAL NOT NULL,
+                dec REAL NOT NULL,
+                pmra REAL NOT NULL,
+                pmdec REAL NOT NULL,
+                epoch REAL NOT NULL,
+                parallax REAL NOT NULL,
+                mag REAL,
+                mag_type TEXT,
+                ra2016 REAL NOT NULL,
+                dec2016 REAL NOT NULL,
+                cname TEXT NOT NULL,
+                u_obj_id INTEGER NOT NULL REFERENCES objects(u_obj_id),
+                first_u_obj_id INTEGER NOT NULL REFERENCES objects(u_obj_id),
+                catalogue_id INTEGER NOT NULL REFERENCES catalogues(id),
+                updated_catalogue_id INTEGER REFERENCES catalogues(id),
+                UNIQUE (survey_id, name)
+            );
+            CREATE INDEX targets_object ON targets(u_obj_id);
+            CREATE INDEX targets_cname ON targets(cname);
+            -- Unit vectors at epoch 2016.0 in R*Trees: a cone is a box in 3-D, with no RA wrap and no poles.
+            CREATE VIRTUAL TABLE targets_sky USING rtree(targ_id, x0, x1, y0, y1, z0, z1);
+            CREATE VIRTUAL TABLE objects_sky USING rtree(u_obj_id, x0, x1, y0, y1, z0, z1);
+            -- SPECUIDs: one per extracted spectrum, keyed by what makes it that spectrum.
+            CREATE TABLE spectra (
+                specuid INTEGER PRIMARY KEY,
+                key TEXT NOT NULL UNIQUE,
+                night TEXT NOT NULL,
+                ob_id INTEGER NOT NULL,
+                spectrograph TEXT NOT NULL,
+                arm TEXT NOT NULL,
+                stack TEXT NOT NULL,
+                pipeline_version TEXT NOT NULL,
+                file_id INTEGER REFERENCES files(id),
+                fibre INTEGER,
+                targ_id INTEGER,
+                u_obj_id INTEGER,
+                product_id INTEGER REFERENCES products(id),
+                created_at REAL NOT NULL
+            );
+            CREATE INDEX spectra_target ON spectra(targ_id);
+            CREATE INDEX spectra_object ON spectra(u_obj_id);
+            CREATE INDEX spectra_file ON spectra(file_id, fibre);
+            CREATE TABLE spectrum_inputs (
+                specuid INTEGER NOT NULL REFERENCES spectra(specuid),
+                input_specuid INTEGER NOT NULL REFERENCES spectra(specuid),
+                PRIMARY KEY (specuid, input_specuid)
+            ) WITHOUT ROWID;
+            -- The FIBINFO table of each raw frame: which target each fibre saw in that exposure.
+            CREATE TABLE fibinfo (
+                file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                fibre INTEGER NOT NULL,
+                targ_id INTEGER,
+                u_obj_id INTEGER,
+                cname TEXT,
+                ra REAL,
+                dec REAL,
+                fib_use INTEGER,
+                fib_st INTEGER,
+                spectrograph TEXT,
+                slit_pos INTEGER,
+                PRIMARY KEY (file_id, fibre)
+            ) WITHOUT ROWID;
+            CREATE INDEX fibinfo_target ON fibinfo(targ_id);
+            CREATE INDEX fibinfo_object ON fibinfo(u_obj_id);
             """)
     }
 }

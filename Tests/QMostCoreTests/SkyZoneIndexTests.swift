@@ -1,20 +1,9 @@
 import Foundation
 import Testing
 @testable import QMostCore
+import QMostTesting
 
 struct SkyZoneIndexTests {
-    /// A deterministic generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [
         ("whole sky", -90.0, 90.0, 0.0, 360.0),
         ("north pole cap", 89.0, 90.0, 0.0, 360.0),
@@ -22,7 +11,7 @@ struct SkyZoneIndexTests {
         ("across RA 0", -5.0, 5.0, 359.0, 361.0),
     ])
     func findsExactlyWhatBruteForceFinds(region: String, decLow: Double, decHigh: Double, raLow: Double, raHigh: Double) {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         let area = (raHigh - raLow) * (decHigh - decLow)
         let radius = max(0.02, (area / 2000).squareRoot())  // a few neighbours each
         let points = (0..<2000).map { _ in

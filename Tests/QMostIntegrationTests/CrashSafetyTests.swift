@@ -31,7 +31,7 @@ struct CrashSafetyTests {
         #expect(expected.count == total)
 
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         print("crash test seed \(seed)")
         var daemon = try inst.startDaemon()
         var kills = 0
@@ -76,18 +76,5 @@ struct CrashSafetyTests {
         let interrupted = try inst.count("SELECT COUNT(*) FROM stage_runs WHERE finished_at IS NULL")
         let reaped = try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'job.reaped'")
         print("crash test: \(kills) SIGKILLs, \(interrupted) ingest attempt(s) cut off mid-run, \(reaped) lease(s) reaped")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing run can be replayed from its printed seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

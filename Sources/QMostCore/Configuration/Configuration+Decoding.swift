@@ -6,6 +6,7 @@ import Yams
 extension Configuration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case paths, night, frameKeywords = "frame_keywords", classification, watch, ingest, engine, stages, alerts
+        case targets
     }
 
     public init(from decoder: any Decoder) throws {
@@ -23,6 +24,7 @@ extension Configuration: Decodable {
         engine = try c.value(.engine, or: d.engine)
         stages = try c.value(.stages, or: d.stages)
         alerts = try c.value(.alerts, or: d.alerts)
+        targets = try c.value(.targets, or: d.targets)
         for name in stages.keys where StageName(rawValue: name) == nil {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: [CodingKeys.stages, AnyCodingKey(stringValue: name)],
@@ -112,6 +114,39 @@ extension Configuration.Watch: Decodable {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.eventBuffer],
                 debugDescription: "watch.event_buffer must be at least 1 (got \(eventBuffer))"))
         }
+    }
+}
+
+extension Configuration.Targets: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable { case linkRadiusArcseconds = "link_radius_arcsec", columns }
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self()
+        linkRadiusArcseconds = try c.value(.linkRadiusArcseconds, or: d.linkRadiusArcseconds)
+        columns = try c.value(.columns, or: d.columns)
+        guard linkRadiusArcseconds > 0, linkRadiusArcseconds <= 3600 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.linkRadiusArcseconds],
+                debugDescription: "targets.link_radius_arcsec must be in (0, 3600] (got \(linkRadiusArcseconds))"))
+        }
+    }
+}
+
+extension Configuration.Targets.Columns {
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self()
+        name = try c.value(.name, or: d.name)
+        ra = try c.value(.ra, or: d.ra)
+        dec = try c.value(.dec, or: d.dec)
+        pmra = try c.value(.pmra, or: d.pmra)
+        pmdec = try c.value(.pmdec, or: d.pmdec)
+        epoch = try c.value(.epoch, or: d.epoch)
+        parallax = try c.value(.parallax, or: d.parallax)
+        resolution = try c.value(.resolution, or: d.resolution)
+        mag = try c.value(.mag, or: d.mag)
+        magType = try c.value(.magType, or: d.magType)
     }
 }
 

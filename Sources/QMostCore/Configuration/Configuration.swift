@@ -18,6 +18,7 @@ public struct Configuration: Sendable, Equatable {
     public var engine = Engine()
     public var stages: [String: StageSettings] = ["ingest": StageSettings(enabled: true)]
     public var alerts = Alerts()
+    public var targets = Targets()
 
     public init() {}
 
@@ -106,6 +107,34 @@ public struct Configuration: Sendable, Equatable {
         /// Delay before retrying a mail the server did not take.
         public var retrySeconds: Double = 30
         public init() {}
+    }
+
+    /// Target catalogues and the shared-target procedure (seed §11.2).
+    public struct Targets: Sendable, Equatable {
+        /// Targets of one resolution mode closer than this at epoch 2016.0 are the same object.
+        public var linkRadiusArcseconds: Double = 1.0
+        /// Column names in catalogue files; the defaults are the 4FS target catalogue's.
+        public var columns = Columns()
+        public init() {}
+
+        /// Which FITS column holds each quantity.
+        public struct Columns: Sendable, Equatable, Codable {
+            public var name = "NAME"
+            public var ra = "RA"
+            public var dec = "DEC"
+            public var pmra = "PMRA"
+            public var pmdec = "PMDEC"
+            public var epoch = "EPOCH"
+            public var parallax = "PARALLAX"
+            public var resolution = "RESOLUTION"
+            public var mag = "MAG"
+            public var magType = "MAG_TYPE"
+            public init() {}
+
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case name, ra, dec, pmra, pmdec, epoch, parallax, resolution, mag, magType = "mag_type"
+            }
+        }
     }
 
     /// An absolute path for an installation-relative one.

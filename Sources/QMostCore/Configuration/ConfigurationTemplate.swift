@@ -98,5 +98,22 @@ alerts:
   digest_interval_s: 0            # 0 = mail each alert at once; N = one digest of pending alerts every N s
   retry_s: 30                     # an SMTP failure is retried after this; alerts are never dropped
 
+targets:
+  # `qmostd targets ingest CATALOGUE.fits --survey NAME` loads target catalogues; targets of one resolution
+  # mode closer than this radius at epoch 2016.0 (proper motion applied) are linked into one object (U_OBJ_ID),
+  # friends of friends. Changing it affects later ingests only: objects never split.
+  link_radius_arcsec: 1.0
+  columns:                        # FITS column names; units are checked from TUNITn and converted when known
+    name: NAME                    # target name, unique within a survey: re-ingesting it keeps its TARG_ID
+    ra: RA                        # ICRS right ascension [deg]
+    dec: DEC                      # ICRS declination [deg]
+    pmra: PMRA                    # proper motion in RA, times cos(Dec) [mas/yr]; optional, 0 if absent
+    pmdec: PMDEC                  # proper motion in Dec [mas/yr]; optional
+    epoch: EPOCH                  # epoch of RA/DEC [Julian yr]; required when proper motions are given
+    parallax: PARALLAX            # [mas]; optional
+    resolution: RESOLUTION        # 1 = LR, 2 = HR
+    mag: MAG                      # optional
+    mag_type: MAG_TYPE            # optional, e.g. Gaia_G_Vega
+
 """
 }
