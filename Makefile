@@ -55,6 +55,6 @@ test-unit:
 test-integration:
 	$(SWIFT) test --skip-build --filter QMostIntegrationTests $(BUILD_FLAGS)
 
-## bench: release build, then ingest and queue benchmarks printing their figures.
+## bench: release build, then ingest, queue and catalogue benchmarks printing their figures.
 bench: release
 	.build/release/qmostd-bench

@@ -73,6 +73,12 @@ public struct Ingester: Sendable {
         let facts = FrameFacts(kind: classification.kind, rule: classification.rule, night: night, header: header,
                                keywords: configuration.frameKeywords)
 
+        // Read before the bytes are placed, so a table that cannot be recorded leaves no repository name behind.
+        let fibres: [FibreRecord]?
+        do { fibres = try FibinfoReader.read(path: path, hdus: validation.hdus) } catch {
+            return try quarantine(path, reason: error.description, sha256: sha, source: source, jobID: jobID, now: t)
+        }
+
         // Place the bytes in the repository under the night. A name held by other bytes gets a content-hash
         // suffix; a name already holding these bytes is an earlier attempt interrupted before its commit.
         let folder = configuration.resolve("\(configuration.paths.repository)/\(source.repositoryFolder)/\(night.iso)")
@@ -99,10 +105,12 @@ public struct Ingester: Sendable {
                                       source: source.rawValue, ingestedAt: recordedAt)
                 try file.insert(db)
                 try FrameRecord(fileID: file.id!, facts: facts, hdus: validation.hdus.count, checksum: checksum).insert(db)
+                if let fibres { try Repository.recordFibinfo(fileID: file.id!, fibres: fibres, in: db) }
                 try Repository.touchNight(night.iso, at: recordedAt, in: db)
                 try Repository.log(Event(at: recordedAt, kind: "ingested", stage: "ingest", night: night.iso, sha256: sha,
                                          path: relative, jobID: jobID,
-                                         message: "ingested \(name) as \(facts.kind.rawValue) (rule \(facts.rule)) for night \(night.iso)"),
+                                         message: "ingested \(name) as \(facts.kind.rawValue) (rule \(facts.rule)) for night \(night.iso)"
+                                             + (fibres.map { ", FIBINFO \($0.count) fibres" } ?? "")),
                                    in: db)
                 try followups?(db, facts, recordedAt)
                 return nil

@@ -7,6 +7,7 @@ import QMostFITS
 ///
 /// Each frame is a primary HDU with the ESO DPR keywords the classifier reads, the night's MJD-OBS, the OB id,
 /// spectrograph and arm, and a 16-bit image of bias level plus a deterministic pattern, with CHECKSUM/DATASUM.
+/// A spec may add a FIBINFO binary table after the image.
 public enum SyntheticFrames {
     /// One frame to write.
     public struct Spec: Sendable {
@@ -18,9 +19,17 @@ public enum SyntheticFrames {
         public var arm: String
         public var width: Int
         public var height: Int
+        /// Rows of a FIBINFO binary table written after the image; nil writes none.
+        public var fibinfo: [SyntheticFibre]?
+        /// FIBINFO column names to write instead of the standard ones (key: standard name, value: name written),
+        /// for the names other 4MOST data models use.
+        public var fibinfoNames: [String: String]
+        /// Standard FIBINFO columns left out, to make tables that lack one.
+        public var fibinfoOmit: Set<String>
 
         public init(kind: FrameKind, night: Night, index: Int, obID: Int64 = 1_000_000, spectrograph: String = "LRS-A",
-                    arm: String = "BLUE", width: Int = 64, height: Int = 64) {
+                    arm: String = "BLUE", width: Int = 64, height: Int = 64, fibinfo: [SyntheticFibre]? = nil,
+                    fibinfoNames: [String: String] = [:], fibinfoOmit: Set<String> = []) {
             self.kind = kind
             self.night = night
             self.index = index
@@ -29,6 +38,9 @@ public enum SyntheticFrames {
             self.arm = arm
             self.width = width
             self.height = height
+            self.fibinfo = fibinfo
+            self.fibinfoNames = fibinfoNames
+            self.fibinfoOmit = fibinfoOmit
         }
 
         /// The ESO data product keywords (CATG, TYPE, TECH) for this kind.
@@ -92,8 +104,30 @@ public enum SyntheticFrames {
         }
         let file = try FITSFile.create(path, overwrite: true)
         try file.appendImage(pixels, shape: [spec.width, spec.height], cards: cards)
+        if let fibres = spec.fibinfo {
+            try file.appendBinaryTable(name: "FIBINFO", columns: fibinfoColumns(fibres, names: spec.fibinfoNames, omit: spec.fibinfoOmit))
+        }
         if checksums { try file.writeChecksums() }
         try file.close()
+    }
+
+    /// The FIBINFO columns in the QL1 layout (FIB_ID J, TARG_ID K, OBJ_UID K, CNAME A, TRG_RA/TRG_DEC D in deg,
+    /// FIB_USE I, FIB_ROOT I), renamed by `names` and without those in `omit`.
+    public static func fibinfoColumns(_ fibres: [SyntheticFibre], names: [String: String] = [:],
+                                      omit: Set<String> = []) -> [FITSColumn] {
+        func column(_ name: String, _ unit: String?, _ data: FITSColumn.Data) -> FITSColumn? {
+            omit.contains(name) ? nil : FITSColumn(name: names[name] ?? name, unit: unit, data: data)
+        }
+        return [
+            column("FIB_ID", nil, .int32(fibres.map { Int32(clamping: $0.fibre) })),
+            column("TARG_ID", nil, .int64(fibres.map(\.targID))),
+            column("OBJ_UID", nil, .int64(fibres.map(\.uObjID))),
+            column("CNAME", nil, .string(fibres.map(\.cname))),
+            column("TRG_RA", "deg", .double(fibres.map(\.ra))),
+            column("TRG_DEC", "deg", .double(fibres.map(\.dec))),
+            column("FIB_USE", nil, .int16(fibres.map { Int16(clamping: $0.fibUse) })),
+            column("FIB_ROOT", nil, .int16(fibres.map { Int16(clamping: $0.fibRoot) })),
+        ].compactMap { $0 }
     }
 
     /// A night's worth of frames: biases, a dark, LED and fibre flats, an arc, a Fabry-Perot, science and a standard,
@@ -111,10 +145,39 @@ public enum SyntheticFrames {
     }
 }
 
+/// One row of a synthetic FIBINFO table. Missing values are written as 4MOST writes them: -1 for an identifier,
+/// NaN for a coordinate, blanks for a name.
+public struct SyntheticFibre: Sendable {
+    public var fibre: Int
+    public var targID: Int64
+    public var uObjID: Int64
+    public var cname: String
+    public var ra: Double
+    public var dec: Double
+    /// 1 object, 2 reference, 3 sky, 4 calibration, 5 active guide, 6 inactive guide.
+    public var fibUse: Int
+    /// 1 LRS-A, 2 LRS-B, 3 HRS.
+    public var fibRoot: Int
+
+    public init(fibre: Int, targID: Int64 = -1, uObjID: Int64 = -1, cname: String = "", ra: Double = .nan,
+                dec: Double = .nan, fibUse: Int = 1, fibRoot: Int = 1) {
+        self.fibre = fibre
+        self.targID = targID
+        self.uObjID = uObjID
+        self.cname = cname
+        self.ra = ra
+        self.dec = dec
+        self.fibUse = fibUse
+        self.fibRoot = fibRoot
+    }
+}
+
 extension SyntheticFrames {
     /// Many distinct valid frames, fast: one frame's bytes with the last data pixels overwritten by a counter.
     /// The header is untouched and no checksum is written, so every copy stays a valid FITS file.
     public static func copies(of spec: Spec, count: Int, scratch: String) throws -> (bytes: [UInt8], patch: (inout [UInt8], Int) -> Void) {
+        // The counter goes into the last block, which must be image data, not a table.
+        precondition(spec.fibinfo == nil, "copies(of:) patches image pixels; a FIBINFO table would be overwritten")
         try write(spec, to: scratch, checksums: false)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: scratch)))
         try? FileManager.default.removeItem(atPath: scratch)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `make bench`: ingest and queue figures against the targets. Each benchmark prints one line with its
+/// `make bench`: ingest, queue and catalogue figures against the targets. Each benchmark prints one line with its
 /// figure and target; the run exits non-zero when a figure misses its target, so regressions are loud.
 @main
 struct BenchMain {
@@ -19,6 +19,9 @@ struct BenchMain {
         }
         if only == nil || only == "spool" {
             results += try await withScratchDirectory(scratch, "spool") { try await SpoolBench(quick: quick).run(in: $0) }
+        }
+        if only == nil || only == "catalogue" {
+            results += try await withScratchDirectory(scratch, "catalogue") { try CatalogueBench(quick: quick).run(in: $0) }
         }
         print("")
         for r in results { print(r.line) }

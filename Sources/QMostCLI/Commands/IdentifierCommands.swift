@@ -37,13 +37,20 @@ struct ConeCommand: ParsableCommand {
         commandName: "cone", abstract: "List objects, targets and spectra within a radius of a position (epoch 2016.0).")
 
     @OptionGroup var installation: InstallationOptions
-    @Argument(help: "Right ascension [deg], ICRS.") var ra: Double
-    @Argument(help: "Declination [deg], ICRS.") var dec: Double
-    @Argument(help: "Radius [arcsec].") var radius: Double
+    // Taken as raw words so that a southern declination such as -41.2 is not mistaken for an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("RA [deg], Dec [deg] (ICRS) and radius [arcsec].", valueName: "RA DEC RADIUS"))
+    var position: [String]
     @Option(help: "At most this many of each kind.") var limit = 1000
     @Flag(help: "JSON output.") var json = false
 
+    var ra: Double { Double(position[0])! }
+    var dec: Double { Double(position[1])! }
+    var radius: Double { Double(position[2])! }
+
     func validate() throws {
+        guard position.count == 3, position.allSatisfy({ Double($0) != nil }) else {
+            throw ValidationError("expected RA DEC RADIUS as three numbers (degrees, degrees, arcseconds); got '\(position.joined(separator: " "))'")
+        }
         guard ra.isFinite, ra >= 0, ra < 360 else { throw ValidationError("RA \(ra) is not in [0, 360) deg") }
         guard dec.isFinite, dec >= -90, dec <= 90 else { throw ValidationError("Dec \(dec) is not in [-90, 90] deg") }
         guard radius.isFinite, radius > 0, radius <= 36_000 else { throw ValidationError("radius \(radius) must be in (0, 36000] arcsec") }
