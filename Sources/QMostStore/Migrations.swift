@@ -208,7 +208,9 @@ enum Migrations {
                 merged_into INTEGER REFERENCES objects(u_obj_id),
                 created_at REAL NOT NULL
             );
-            CREATE INDEX objects_cname ON objects(cname);
+            -- An object's CNAME is its founder's, so CNAME look-ups go through targets_cname and this index; its
+            -- position is its founder's at 2016.0, so cone searches find objects through targets_sky too.
+            CREATE INDEX objects_founder ON objects(founder_targ_id);
             CREATE INDEX objects_iau_name ON objects(iau_name);
             CREATE TABLE object_merges (
                 absorbed INTEGER PRIMARY KEY REFERENCES objects(u_obj_id),
@@ -233,6 +235,8 @@ enum Migrations {
                 mag_type TEXT,
                 ra2016 REAL NOT NULL,
                 dec2016 REAL NOT NULL,
+                -- HEALPix NESTED cell of (ra2016, dec2016) at order 29: the sky index (see HEALPix.indexRanges).
+                hpx INTEGER NOT NULL,
                 cname TEXT NOT NULL,
                 u_obj_id INTEGER NOT NULL REFERENCES objects(u_obj_id),
                 first_u_obj_id INTEGER NOT NULL REFERENCES objects(u_obj_id),
@@ -242,9 +246,9 @@ enum Migrations {
             );
             CREATE INDEX targets_object ON targets(u_obj_id);
             CREATE INDEX targets_cname ON targets(cname);
-            -- Unit vectors at epoch 2016.0 in R*Trees: a cone is a box in 3-D, with no RA wrap and no poles.
-            CREATE VIRTUAL TABLE targets_sky USING rtree(targ_id, x0, x1, y0, y1, z0, z1);
-            CREATE VIRTUAL TABLE objects_sky USING rtree(u_obj_id, x0, x1, y0, y1, z0, z1);
+            -- A cone is a few ranges of nested HEALPix cells: an ordinary B-tree, several times cheaper to fill
+            -- than an R*Tree (a million targets must load in well under a minute).
+            CREATE INDEX targets_sky ON targets(hpx);
             -- SPECUIDs: one per extracted spectrum, keyed by what makes it that spectrum.
             CREATE TABLE spectra (
                 specuid INTEGER PRIMARY KEY,

@@ -94,33 +94,37 @@ public enum SharedTargetLinker {
         var sets = UnionFind(count: n + nodeObject.count)
         for (a, b) in pairs { sets.union(a, b) }
 
-        // Per group: the existing objects it holds and its first incoming target.
+        // Per group (indexed by its root): the existing objects it holds, its first incoming target and the
+        // new object made for it. Arrays, not dictionaries: a million lookups each.
         var groupObjects: [Int: [Int64]] = [:]
         for (offset, object) in nodeObject.enumerated() {
             groupObjects[sets.find(n + offset), default: []].append(object)
         }
-        var firstIncoming: [Int: Int] = [:]
+        let nodes = n + nodeObject.count
+        var firstIncoming = [Int32](repeating: -1, count: nodes)
+        var newObjectOfGroup = [Int32](repeating: -1, count: nodes)
+        var survivorOfGroup = [Int64](repeating: 0, count: nodes)
+        for (group, objects) in groupObjects { survivorOfGroup[group] = objects.min()! }
         var assignments = [Assignment](repeating: .new(0), count: n)
-        var newObjectOfGroup: [Int: Int] = [:]
         var newObjects: [Int] = []
         var merges: [Merge] = []
         for i in 0..<n {
             let group = sets.find(i)
-            if firstIncoming[group] == nil { firstIncoming[group] = i }
-            if let objects = groupObjects[group], let survivor = objects.min() {
-                assignments[i] = .existing(survivor)
-            } else if let made = newObjectOfGroup[group] {
-                assignments[i] = .new(made)
+            if firstIncoming[group] < 0 { firstIncoming[group] = Int32(i) }
+            if survivorOfGroup[group] != 0 {
+                assignments[i] = .existing(survivorOfGroup[group])
+            } else if newObjectOfGroup[group] >= 0 {
+                assignments[i] = .new(Int(newObjectOfGroup[group]))
             } else {
-                newObjectOfGroup[group] = newObjects.count
+                newObjectOfGroup[group] = Int32(newObjects.count)
                 assignments[i] = .new(newObjects.count)
                 newObjects.append(i)
             }
         }
         for (group, objects) in groupObjects where objects.count > 1 {
-            let survivor = objects.min()!
+            let survivor = survivorOfGroup[group]
             for absorbed in objects.sorted() where absorbed != survivor {
-                merges.append(Merge(absorbed: absorbed, survivor: survivor, bridgingTarget: firstIncoming[group]!))
+                merges.append(Merge(absorbed: absorbed, survivor: survivor, bridgingTarget: Int(firstIncoming[group])))
             }
         }
         merges.sort { $0.absorbed < $1.absorbed }

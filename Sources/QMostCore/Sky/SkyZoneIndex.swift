@@ -58,22 +58,20 @@ public struct SkyZoneIndex: Sendable {
             let first = Int(zoneStart[zone]), end = Int(zoneStart[zone + 1])
             guard first < end else { continue }
             // Up to two RA runs per zone: the window, split in two where it crosses RA 0.
-            var runs: [(Int, Int)] = []
-            if window >= 180 {
-                runs.append((first, end))
-            } else {
+            var first1 = first, end1 = end, first2 = 0, end2 = 0
+            if window < 180 {
                 let lo = centre.ra - window, hi = centre.ra + window
                 if lo < 0 {
-                    runs.append((lowerBound(lo + 360, first, end), end))
-                    runs.append((first, lowerBound(hi.nextUp, first, end)))
+                    (first1, end1) = (lowerBound(lo + 360, first, end), end)
+                    (first2, end2) = (first, lowerBound(hi.nextUp, first, end))
                 } else if hi >= 360 {
-                    runs.append((lowerBound(lo, first, end), end))
-                    runs.append((first, lowerBound((hi - 360).nextUp, first, end)))
+                    (first1, end1) = (lowerBound(lo, first, end), end)
+                    (first2, end2) = (first, lowerBound((hi - 360).nextUp, first, end))
                 } else {
-                    runs.append((lowerBound(lo, first, end), lowerBound(hi.nextUp, first, end)))
+                    (first1, end1) = (lowerBound(lo, first, end), lowerBound(hi.nextUp, first, end))
                 }
             }
-            for (from, to) in runs {
+            for (from, to) in [(first1, end1), (first2, end2)] where from < to {
                 var k = from
                 while k < to {
                     let dx = x[k] - u.x, dy = y[k] - u.y, dz = z[k] - u.z

@@ -101,11 +101,16 @@ extension FITSHandle {
                 _ = ffgcvs(f, column, 1, 1, LONGLONG(count), nil, &pointers, &anyNull, &status)
             }
         }
-        return (0..<count).map { i in
-            // Trailing blanks are padding in FITS; cfitsio keeps one for a blank cell.
-            var slot = storage[(i * stride)..<((i + 1) * stride)].prefix { $0 != 0 }
-            while slot.last == 0x20 { slot = slot.dropLast() }
-            return String(decoding: slot.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return storage.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            return (0..<count).map { i in
+                // Trailing blanks are padding in FITS; cfitsio keeps one for a blank cell.
+                let start = i * stride
+                var end = start
+                while end < start + stride, bytes[end] != 0 { end += 1 }
+                while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
         }
     }
 }

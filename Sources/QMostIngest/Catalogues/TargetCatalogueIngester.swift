@@ -133,15 +133,12 @@ public struct TargetCatalogueIngester: Sendable {
         }
 
         // TARG_IDs follow the catalogue's row order.
-        var targIDOfRow: [Int: Int64] = [:]
-        targIDOfRow.reserveCapacity(newRows.count)
-        for (k, row) in newRows.enumerated() {
-            targIDOfRow[row.row] = IdentifierSpace.targetID(serial: snapshot.nextTargetSerial + Int64(k))
-        }
+        let newTargIDs = newRows.indices.map { IdentifierSpace.targetID(serial: snapshot.nextTargetSerial + Int64($0)) }
         var newTargets: [StoredTarget] = [], updatedTargets: [StoredTarget] = [], newObjects: [NewObject] = []
         var merges: [ObjectMerge] = []
         for mode in ResolutionMode.allCases {
-            let modeNew = newRows.filter { $0.resolution == mode }
+            let modeNewIndices = newRows.indices.filter { newRows[$0].resolution == mode }
+            let modeNew = modeNewIndices.map { newRows[$0] }
             let modeUpdated = updated.filter { $0.0.resolution == mode }
             guard !modeNew.isEmpty || !modeUpdated.isEmpty else { continue }
             let linked: [SharedTargetLinker.Linked]
@@ -151,17 +148,18 @@ public struct TargetCatalogueIngester: Sendable {
                 SharedTargetLinker.Incoming(position: p, objectID: i < modeNew.count ? nil : modeUpdated[i - modeNew.count].1.objectID)
             }
             let total = incoming.count
+            let cnames = (modeNew.map(\.astrometry.position) + modeUpdated.map(\.0.astrometry.position)).map(CoordinateName.cname)
             let result = SharedTargetLinker.link(incoming: incoming, linked: linked, radiusArcseconds: radius) { done in
                 progress(.linking(mode, done: done, of: total))
             }
-            let targIDs: [Int64] = modeNew.map { targIDOfRow[$0.row]! } + modeUpdated.map(\.1.targID)
+            let targIDs: [Int64] = modeNewIndices.map { newTargIDs[$0] } + modeUpdated.map(\.1.targID)
             let firstObject = snapshot.nextObjectSerial[mode] ?? 1
             let objectIDs = result.newObjects.indices.map { IdentifierSpace.objectID(serial: firstObject + Int64($0), mode: mode) }
             for (k, founder) in result.newObjects.enumerated() {
                 let row = founder < modeNew.count ? modeNew[founder] : modeUpdated[founder - modeNew.count].0
                 newObjects.append(NewObject(
                     objectID: objectIDs[k], resolution: mode, reference: references[founder],
-                    cname: CoordinateName.cname(row.astrometry.position),
+                    cname: cnames[founder],
                     iauName: CoordinateName.iauName(referencePosition: references[founder]), founderTargID: targIDs[founder]))
             }
             for (i, assignment) in result.assignments.enumerated() {
@@ -173,8 +171,7 @@ public struct TargetCatalogueIngester: Sendable {
                 }
                 let target = StoredTarget(
                     targID: targIDs[i], name: row.name, resolution: mode, astrometry: row.astrometry, mag: row.mag,
-                    magType: row.magType, reference: references[i], cname: CoordinateName.cname(row.astrometry.position),
-                    objectID: object)
+                    magType: row.magType, reference: references[i], cname: cnames[i], objectID: object)
                 if i < modeNew.count { newTargets.append(target) } else { updatedTargets.append(target) }
             }
             merges += result.merges.map { ObjectMerge(absorbed: $0.absorbed, survivor: $0.survivor, bridgingTargID: targIDs[$0.bridgingTarget]) }

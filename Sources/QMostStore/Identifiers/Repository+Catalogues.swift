@@ -54,6 +54,10 @@ extension Repository {
     public func commitCatalogue(_ c: CatalogueCommit, progress: ((Int, Int) -> Void)? = nil) throws -> Int64 {
         let total = c.newTargets.count + c.updatedTargets.count + c.newObjects.count
         return try pool.write { db in
+            // A million rows go into several randomly ordered indexes; with SQLite's default 2 MB page cache
+            // every insert would evict and re-read index pages. The cache only grows as pages are touched.
+            try db.execute(sql: "PRAGMA cache_size = -1048576")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
             let generation = try Int64.fetchOne(
                 db, sql: "SELECT value FROM counters WHERE name = ?", arguments: [Self.catalogueGeneration]) ?? 0
             guard generation == c.generation else {
@@ -87,43 +91,46 @@ extension Repository {
                 INSERT INTO objects (u_obj_id, resolution, ra, dec, cname, iau_name, founder_targ_id, catalogue_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            let objectSky = try db.cachedStatement(sql: "INSERT INTO objects_sky VALUES (?, ?, ?, ?, ?, ?, ?)")
             for o in c.newObjects {
-                try object.execute(arguments: [o.objectID, o.resolution.rawValue, o.reference.ra, o.reference.dec, o.cname,
-                                               o.iauName, o.founderTargID, catalogueID, now])
-                try objectSky.execute(arguments: Self.box(o.objectID, o.reference))
+                try Self.run(object, [
+                    o.objectID.databaseValue, o.resolution.rawValue.databaseValue, o.reference.ra.databaseValue,
+                    o.reference.dec.databaseValue, o.cname.databaseValue, o.iauName.databaseValue,
+                    o.founderTargID.databaseValue, catalogueID.databaseValue, now.databaseValue,
+                ])
                 tick()
             }
             let target = try db.cachedStatement(sql: """
                 INSERT INTO targets (targ_id, survey_id, name, resolution, ra, dec, pmra, pmdec, epoch, parallax, mag,
-                    mag_type, ra2016, dec2016, cname, u_obj_id, first_u_obj_id, catalogue_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    mag_type, ra2016, dec2016, hpx, cname, u_obj_id, first_u_obj_id, catalogue_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            let targetSky = try db.cachedStatement(sql: "INSERT INTO targets_sky VALUES (?, ?, ?, ?, ?, ?, ?)")
             for t in c.newTargets {
                 let a = t.astrometry
-                try target.execute(arguments: [
-                    t.targID, surveyID, t.name, t.resolution.rawValue, a.position.ra, a.position.dec, a.pmRA, a.pmDec,
-                    a.epoch, a.parallax, t.mag, t.magType, t.reference.ra, t.reference.dec, t.cname, t.objectID,
-                    t.objectID, catalogueID,
+                try Self.run(target, [
+                    t.targID.databaseValue, surveyID.databaseValue, t.name.databaseValue,
+                    t.resolution.rawValue.databaseValue, a.position.ra.databaseValue, a.position.dec.databaseValue,
+                    a.pmRA.databaseValue, a.pmDec.databaseValue, a.epoch.databaseValue, a.parallax.databaseValue,
+                    t.mag.databaseValue, t.magType.databaseValue, t.reference.ra.databaseValue,
+                    t.reference.dec.databaseValue, HEALPix.indexCell(t.reference).databaseValue, t.cname.databaseValue,
+                    t.objectID.databaseValue, t.objectID.databaseValue, catalogueID.databaseValue,
                 ])
-                try targetSky.execute(arguments: Self.box(t.targID, t.reference))
                 tick()
             }
             let update = try db.cachedStatement(sql: """
                 UPDATE targets SET ra = ?, dec = ?, pmra = ?, pmdec = ?, epoch = ?, parallax = ?, mag = ?, mag_type = ?,
-                    ra2016 = ?, dec2016 = ?, cname = ?, u_obj_id = ?, updated_catalogue_id = ?
+                    ra2016 = ?, dec2016 = ?, hpx = ?, cname = ?, u_obj_id = ?, updated_catalogue_id = ?
                 WHERE targ_id = ?
                 """)
-            let moveSky = try db.cachedStatement(sql: "UPDATE targets_sky SET x0 = ?, x1 = ?, y0 = ?, y1 = ?, z0 = ?, z1 = ? WHERE targ_id = ?")
+            // An object sits where its founder is: a founder's new astrometry moves it (its names stay, being ids).
+            let moveObject = try db.cachedStatement(sql: "UPDATE objects SET ra = ?, dec = ? WHERE founder_targ_id = ?")
             for t in c.updatedTargets {
                 let a = t.astrometry
                 try update.execute(arguments: [
                     a.position.ra, a.position.dec, a.pmRA, a.pmDec, a.epoch, a.parallax, t.mag, t.magType,
-                    t.reference.ra, t.reference.dec, t.cname, t.objectID, catalogueID, t.targID,
+                    t.reference.ra, t.reference.dec, HEALPix.indexCell(t.reference), t.cname, t.objectID, catalogueID,
+                    t.targID,
                 ])
-                let u = t.reference.unitVector
-                try moveSky.execute(arguments: [u.x, u.x, u.y, u.y, u.z, u.z, t.targID])
+                try moveObject.execute(arguments: [t.reference.ra, t.reference.dec, t.targID])
                 tick()
             }
             for m in c.merges {
@@ -131,7 +138,6 @@ extension Repository {
                                arguments: [m.survivor, m.absorbed, m.absorbed])
                 try db.execute(sql: "UPDATE targets SET u_obj_id = ? WHERE u_obj_id = ?", arguments: [m.survivor, m.absorbed])
                 try db.execute(sql: "UPDATE object_merges SET survivor = ? WHERE survivor = ?", arguments: [m.survivor, m.absorbed])
-                try db.execute(sql: "DELETE FROM objects_sky WHERE u_obj_id = ?", arguments: [m.absorbed])
                 try db.execute(
                     sql: "INSERT INTO object_merges (absorbed, survivor, bridging_targ_id, catalogue_id, at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [m.absorbed, m.survivor, m.bridgingTargID, catalogueID, now])
@@ -173,6 +179,13 @@ extension Repository {
         }
     }
 
+    /// Executes a prepared insert with concrete values: a million rows through GRDB's literal-array arguments
+    /// spend more time boxing existentials than SQLite spends inserting.
+    private static func run(_ statement: Statement, _ values: [DatabaseValue]) throws {
+        statement.setUncheckedArguments(StatementArguments(values))
+        try statement.execute()
+    }
+
     static func storedTarget(_ row: Row) -> StoredTarget {
         StoredTarget(
             targID: row["targ_id"], name: row["name"], resolution: ResolutionMode(rawValue: row["resolution"]) ?? .low,
@@ -181,11 +194,5 @@ extension Repository {
                 epoch: row["epoch"], parallax: row["parallax"]),
             mag: row["mag"], magType: row["mag_type"], reference: SkyPosition(ra: row["ra2016"], dec: row["dec2016"]),
             cname: row["cname"], objectID: row["u_obj_id"])
-    }
-
-    /// An R*Tree row for a point: the id, then min and max of each unit-vector coordinate.
-    static func box(_ id: Int64, _ p: SkyPosition) -> StatementArguments {
-        let u = p.unitVector
-        return [id, u.x, u.x, u.y, u.y, u.z, u.z]
     }
 }

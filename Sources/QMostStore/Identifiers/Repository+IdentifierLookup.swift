@@ -26,7 +26,9 @@ extension Repository {
             case .cname(let cname):
                 matchedAs = "CNAME"
                 targets.formUnion(try Int64.fetchAll(db, sql: "SELECT targ_id FROM targets WHERE cname = ?", arguments: [cname]))
-                objects.formUnion(try Int64.fetchAll(db, sql: "SELECT u_obj_id FROM objects WHERE cname = ?", arguments: [cname]))
+                objects.formUnion(try Int64.fetchAll(db, sql: """
+                    SELECT o.u_obj_id FROM targets t JOIN objects o ON o.founder_targ_id = t.targ_id WHERE t.cname = ?
+                    """, arguments: [cname]))
             case .iauName(let name):
                 matchedAs = "IAU_NAME"
                 objects.formUnion(try Int64.fetchAll(db, sql: "SELECT u_obj_id FROM objects WHERE iau_name = ?", arguments: [name]))
@@ -68,28 +70,32 @@ extension Repository {
     }
 
     /// Objects, targets and spectra within `radiusArcsec` of `centre` (positions at epoch 2016.0), nearest
-    /// first, found through the R*Tree indexes.
+    /// first, found through the HEALPix cell index of targets (an object sits at its founding target's position).
     public func cone(centre: SkyPosition, radiusArcsec: Double, limit: Int = 10_000) throws -> ConeReport {
         let cap = SkyCap(centre: centre, radiusDegrees: radiusArcsec / 3600)
-        let (low, high) = cap.boundingBox()
-        let box: StatementArguments = [low.x, high.x, low.y, high.y, low.z, high.z]
-        let overlap = "x1 >= ? AND x0 <= ? AND y1 >= ? AND y0 <= ? AND z1 >= ? AND z0 <= ?"
+        let ranges = HEALPix.indexRanges(covering: cap)
         return try pool.read { db in
+            let targetsIn = try db.cachedStatement(sql: "SELECT targ_id, ra2016, dec2016 FROM targets WHERE hpx BETWEEN ? AND ?")
             var objects: [ObjectView] = []
-            for id in try Int64.fetchAll(db, sql: "SELECT u_obj_id FROM objects_sky WHERE \(overlap)", arguments: box) {
-                guard var view = try Self.objectView(db, id) else { continue }
-                let separation = centre.separation(to: SkyPosition(ra: view.ra, dec: view.dec)) * 3600
-                guard separation <= radiusArcsec else { continue }
-                view.separationArcsec = separation
-                objects.append(view)
-            }
             var targets: [TargetView] = []
-            for id in try Int64.fetchAll(db, sql: "SELECT targ_id FROM targets_sky WHERE \(overlap)", arguments: box) {
-                guard var view = try Self.targetView(db, id) else { continue }
-                let separation = centre.separation(to: SkyPosition(ra: view.ra2016, dec: view.dec2016)) * 3600
-                guard separation <= radiusArcsec else { continue }
-                view.separationArcsec = separation
-                targets.append(view)
+            for range in ranges {
+                let rows = try Row.fetchCursor(targetsIn, arguments: [range.lowerBound, range.upperBound])
+                while let row = try rows.next() {
+                    let separation = centre.separation(to: SkyPosition(ra: row[1], dec: row[2])) * 3600
+                    guard separation <= radiusArcsec, var view = try Self.targetView(db, row[0]) else { continue }
+                    view.separationArcsec = separation
+                    targets.append(view)
+                }
+            }
+            // An object sits at its founder's position, so the founders among these targets are its objects.
+            for target in targets {
+                let ids = try Int64.fetchAll(
+                    db, sql: "SELECT u_obj_id FROM objects WHERE founder_targ_id = ? AND merged_into IS NULL", arguments: [target.targID])
+                for id in ids {
+                    guard var view = try Self.objectView(db, id) else { continue }
+                    view.separationArcsec = centre.separation(to: SkyPosition(ra: view.ra, dec: view.dec)) * 3600
+                    if view.separationArcsec! <= radiusArcsec { objects.append(view) }
+                }
             }
             objects.sort { ($0.separationArcsec!, $0.uObjID) < ($1.separationArcsec!, $1.uObjID) }
             targets.sort { ($0.separationArcsec!, $0.targID) < ($1.separationArcsec!, $1.targID) }
