@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CFITSIO", pkgConfig: "cfitsio", providers: [.apt(["libcfitsio-dev"])]),
         .systemLibrary(name: "CFFTW3", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Wrappers: know nothing of the domain.
         .target(name: "QMostFITS", dependencies: ["CFITSIO"], swiftSettings: swiftSettings),
@@ -46,7 +47,7 @@ let package = Package(
         // State.
         .target(
             name: "QMostStore",
-            dependencies: ["QMostCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["QMostCore", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
 
         // Edges.

@@ -203,6 +203,8 @@ enum Migrations {
                 dec REAL NOT NULL,
                 cname TEXT NOT NULL,
                 iau_name TEXT NOT NULL,
+                -- CoordinateName.numericKey(iau_name): looked up through an integer index, cheaper to fill than text.
+                iau_key INTEGER NOT NULL,
                 founder_targ_id INTEGER NOT NULL,
                 catalogue_id INTEGER NOT NULL REFERENCES catalogues(id),
                 merged_into INTEGER REFERENCES objects(u_obj_id),
@@ -211,7 +213,7 @@ enum Migrations {
             -- An object's CNAME is its founder's, so CNAME look-ups go through targets_cname and this index; its
             -- position is its founder's at 2016.0, so cone searches find objects through targets_sky too.
             CREATE INDEX objects_founder ON objects(founder_targ_id);
-            CREATE INDEX objects_iau_name ON objects(iau_name);
+            CREATE INDEX objects_iau_key ON objects(iau_key);
             CREATE TABLE object_merges (
                 absorbed INTEGER PRIMARY KEY REFERENCES objects(u_obj_id),
                 survivor INTEGER NOT NULL REFERENCES objects(u_obj_id),
@@ -238,6 +240,7 @@ enum Migrations {
                 -- HEALPix NESTED cell of (ra2016, dec2016) at order 29: the sky index (see HEALPix.indexRanges).
                 hpx INTEGER NOT NULL,
                 cname TEXT NOT NULL,
+                cname_key INTEGER NOT NULL,
                 u_obj_id INTEGER NOT NULL REFERENCES objects(u_obj_id),
                 first_u_obj_id INTEGER NOT NULL REFERENCES objects(u_obj_id),
                 catalogue_id INTEGER NOT NULL REFERENCES catalogues(id),
@@ -245,7 +248,7 @@ enum Migrations {
                 UNIQUE (survey_id, name)
             );
             CREATE INDEX targets_object ON targets(u_obj_id);
-            CREATE INDEX targets_cname ON targets(cname);
+            CREATE INDEX targets_cname ON targets(cname_key);
             -- A cone is a few ranges of nested HEALPix cells: an ordinary B-tree, several times cheaper to fill
             -- than an R*Tree (a million targets must load in well under a minute).
             CREATE INDEX targets_sky ON targets(hpx);

@@ -74,3 +74,13 @@ struct CoordinateNameTests {
         #expect(CoordinateName.canonicalIAUName("J12290568+0512035") == nil)
     }
 }
+
+struct CoordinateNameKeyTests {
+    @Test func numericKeysAreOneToOneWithNames() {
+        #expect(CoordinateName.numericKey("20562750-4111449") == 20_562_750_14_111_449)
+        #expect(CoordinateName.numericKey("20562750+4111449") == 20_562_750_04_111_449)
+        #expect(CoordinateName.numericKey("4MOST J20562750-4111449") == CoordinateName.numericKey("20562750-4111449"))
+        #expect(CoordinateName.numericKey("00000000-0000000") != CoordinateName.numericKey("00000000+0000000"))
+        #expect(CoordinateName.numericKey("nonsense") == nil)
+    }
+}

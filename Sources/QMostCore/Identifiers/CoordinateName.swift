@@ -54,6 +54,19 @@ public enum CoordinateName {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// The name's digits as one integer (RA digits, then 1 for a southern sign, then Dec digits), for
+    /// indexing: an integer index costs a fraction of a text one when a million names arrive at once.
+    /// Accepts a canonical CNAME or IAU name; nil for anything else.
+    public static func numericKey(_ name: String) -> Int64? {
+        let digits = name.hasPrefix(iauPrefix) ? String(name.dropFirst(iauPrefix.count)) : name
+        guard isDigitsAndSign(digits) else { return nil }
+        let chars = Array(digits.utf8)
+        var ra: Int64 = 0, dec: Int64 = 0
+        for c in chars[0..<8] { ra = ra * 10 + Int64(c - 0x30) }
+        for c in chars[9..<16] { dec = dec * 10 + Int64(c - 0x30) }
+        return ra * 100_000_000 + (chars[8] == 0x2D ? 10_000_000 : 0) + dec
+    }
+
     /// Recognises a CNAME, with or without the `QMOST` prefix and the doubled sign early QL1 files wrote
     /// (`QMOST20562750--4111450`), and returns it in canonical form; nil if `text` is not one.
     public static func canonicalCNAME(_ text: String) -> String? {

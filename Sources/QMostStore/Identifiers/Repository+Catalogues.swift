@@ -87,38 +87,36 @@ extension Repository {
             let reject = try db.cachedStatement(sql: "INSERT INTO catalogue_rejects (catalogue_id, row, name, reason) VALUES (?, ?, ?, ?)")
             for r in c.rejects { try reject.execute(arguments: [catalogueID, r.row, r.name, r.reason]) }
 
-            let object = try db.cachedStatement(sql: """
-                INSERT INTO objects (u_obj_id, resolution, ra, dec, cname, iau_name, founder_targ_id, catalogue_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            let object = try BulkInsert(db, sql: """
+                INSERT INTO objects (u_obj_id, resolution, ra, dec, cname, iau_name, iau_key, founder_targ_id, catalogue_id,
+                    created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for o in c.newObjects {
-                try Self.run(object, [
-                    o.objectID.databaseValue, o.resolution.rawValue.databaseValue, o.reference.ra.databaseValue,
-                    o.reference.dec.databaseValue, o.cname.databaseValue, o.iauName.databaseValue,
-                    o.founderTargID.databaseValue, catalogueID.databaseValue, now.databaseValue,
-                ])
+                try object.run(
+                    .integer(o.objectID), .integer(Int64(o.resolution.rawValue)), .real(o.reference.ra), .real(o.reference.dec),
+                    .text(o.cname), .text(o.iauName), .integer(CoordinateName.numericKey(o.iauName) ?? 0),
+                    .integer(o.founderTargID), .integer(catalogueID), .real(now))
                 tick()
             }
-            let target = try db.cachedStatement(sql: """
+            let target = try BulkInsert(db, sql: """
                 INSERT INTO targets (targ_id, survey_id, name, resolution, ra, dec, pmra, pmdec, epoch, parallax, mag,
-                    mag_type, ra2016, dec2016, hpx, cname, u_obj_id, first_u_obj_id, catalogue_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    mag_type, ra2016, dec2016, hpx, cname, cname_key, u_obj_id, first_u_obj_id, catalogue_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for t in c.newTargets {
                 let a = t.astrometry
-                try Self.run(target, [
-                    t.targID.databaseValue, surveyID.databaseValue, t.name.databaseValue,
-                    t.resolution.rawValue.databaseValue, a.position.ra.databaseValue, a.position.dec.databaseValue,
-                    a.pmRA.databaseValue, a.pmDec.databaseValue, a.epoch.databaseValue, a.parallax.databaseValue,
-                    t.mag.databaseValue, t.magType.databaseValue, t.reference.ra.databaseValue,
-                    t.reference.dec.databaseValue, HEALPix.indexCell(t.reference).databaseValue, t.cname.databaseValue,
-                    t.objectID.databaseValue, t.objectID.databaseValue, catalogueID.databaseValue,
-                ])
+                try target.run(
+                    .integer(t.targID), .integer(surveyID), .text(t.name), .integer(Int64(t.resolution.rawValue)),
+                    .real(a.position.ra), .real(a.position.dec), .real(a.pmRA), .real(a.pmDec), .real(a.epoch),
+                    .real(a.parallax), t.mag.bulk, t.magType.bulk, .real(t.reference.ra), .real(t.reference.dec),
+                    .integer(HEALPix.indexCell(t.reference)), .text(t.cname), .integer(CoordinateName.numericKey(t.cname) ?? 0),
+                    .integer(t.objectID), .integer(t.objectID), .integer(catalogueID))
                 tick()
             }
             let update = try db.cachedStatement(sql: """
                 UPDATE targets SET ra = ?, dec = ?, pmra = ?, pmdec = ?, epoch = ?, parallax = ?, mag = ?, mag_type = ?,
-                    ra2016 = ?, dec2016 = ?, hpx = ?, cname = ?, u_obj_id = ?, updated_catalogue_id = ?
+                    ra2016 = ?, dec2016 = ?, hpx = ?, cname = ?, cname_key = ?, u_obj_id = ?, updated_catalogue_id = ?
                 WHERE targ_id = ?
                 """)
             // An object sits where its founder is: a founder's new astrometry moves it (its names stay, being ids).
@@ -127,7 +125,8 @@ extension Repository {
                 let a = t.astrometry
                 try update.execute(arguments: [
                     a.position.ra, a.position.dec, a.pmRA, a.pmDec, a.epoch, a.parallax, t.mag, t.magType,
-                    t.reference.ra, t.reference.dec, HEALPix.indexCell(t.reference), t.cname, t.objectID, catalogueID,
+                    t.reference.ra, t.reference.dec, HEALPix.indexCell(t.reference), t.cname,
+                    CoordinateName.numericKey(t.cname) ?? 0, t.objectID, catalogueID,
                     t.targID,
                 ])
                 try moveObject.execute(arguments: [t.reference.ra, t.reference.dec, t.targID])
@@ -177,13 +176,6 @@ extension Repository {
             try Row.fetchAll(db, sql: "SELECT row, name, reason FROM catalogue_rejects WHERE catalogue_id = ? ORDER BY row",
                              arguments: [catalogueID]).map { CatalogueReject(row: $0[0], name: $0[1], reason: $0[2]) }
         }
-    }
-
-    /// Executes a prepared insert with concrete values: a million rows through GRDB's literal-array arguments
-    /// spend more time boxing existentials than SQLite spends inserting.
-    private static func run(_ statement: Statement, _ values: [DatabaseValue]) throws {
-        statement.setUncheckedArguments(StatementArguments(values))
-        try statement.execute()
     }
 
     static func storedTarget(_ row: Row) -> StoredTarget {

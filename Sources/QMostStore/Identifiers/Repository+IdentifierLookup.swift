@@ -25,13 +25,15 @@ extension Repository {
                 }
             case .cname(let cname):
                 matchedAs = "CNAME"
-                targets.formUnion(try Int64.fetchAll(db, sql: "SELECT targ_id FROM targets WHERE cname = ?", arguments: [cname]))
+                let key = CoordinateName.numericKey(cname) ?? -1
+                targets.formUnion(try Int64.fetchAll(db, sql: "SELECT targ_id FROM targets WHERE cname_key = ?", arguments: [key]))
                 objects.formUnion(try Int64.fetchAll(db, sql: """
-                    SELECT o.u_obj_id FROM targets t JOIN objects o ON o.founder_targ_id = t.targ_id WHERE t.cname = ?
-                    """, arguments: [cname]))
+                    SELECT o.u_obj_id FROM targets t JOIN objects o ON o.founder_targ_id = t.targ_id WHERE t.cname_key = ?
+                    """, arguments: [key]))
             case .iauName(let name):
                 matchedAs = "IAU_NAME"
-                objects.formUnion(try Int64.fetchAll(db, sql: "SELECT u_obj_id FROM objects WHERE iau_name = ?", arguments: [name]))
+                objects.formUnion(try Int64.fetchAll(db, sql: "SELECT u_obj_id FROM objects WHERE iau_key = ?",
+                                                     arguments: [CoordinateName.numericKey(name) ?? -1]))
             }
             // Targets bring their objects; objects bring their survivors and all their targets.
             for t in targets {
