@@ -28,7 +28,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-## demo: a night of synthetic frames through the embedded default installation (this checkout's etc/ and spool/).
+## demo: a night of synthetic frames through the embedded default installation (this checkout's etc/ and spool/),
+## then a synthetic target catalogue: TARG_IDs, shared objects, `ids` and `cone`.
 demo: build
 	$(QMOSTD_DEBUG) make-frames spool/raw --night 2026-11-20
 	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
@@ -39,6 +40,11 @@ demo: build
 	@first=$$(ls repo/raw/2026-11-20/ | head -1); cp repo/raw/2026-11-20/$$first spool/raw/.again.part && mv spool/raw/.again.part spool/raw/again-$$first
 	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
 	$(QMOSTD_DEBUG) log --config $(CONFIG) --lines 2
+	@# Identifiers: a target catalogue, linked into objects; then an object catalogued twice (two targets), and a cone.
+	$(QMOSTD_DEBUG) make-catalogue repo/demo-catalogue.fits --count 20000
+	$(QMOSTD_DEBUG) targets ingest --config $(CONFIG) repo/demo-catalogue.fits --survey DEMO
+	$(QMOSTD_DEBUG) ids --config $(CONFIG) 2000000000003
+	$(QMOSTD_DEBUG) cone --config $(CONFIG) 173.82 -1.908 600
 
 clean-demo:
 	rm -rf repo prerelease releases qmost.db qmost.db-wal qmost.db-shm qmostd.lock
