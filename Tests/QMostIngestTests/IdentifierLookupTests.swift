@@ -51,6 +51,13 @@ struct IdentifierLookupTests {
         let stacked = try inst.repository.registerSpectra([stack])[0]
         let view = try inst.repository.resolve(.specuid(stacked.specuid), text: "")
         #expect(view.spectra.first?.inputs == [second[0].specuid, second[1].specuid].sorted())
+        // Once L1 has written the file, the spectrum points at it.
+        let product = try inst.repository.pool.write { db -> Int64 in
+            try db.execute(sql: "INSERT INTO products (kind, level, night, path, sha256, created_at) VALUES ('spectrum', 'L1', '2022-09-04', 'repo/l1/x.fits', 'abc', 0)")
+            return db.lastInsertedRowID
+        }
+        try inst.repository.attachSpectra([stacked.specuid], toProduct: product)
+        #expect(try inst.repository.resolve(.specuid(stacked.specuid), text: "").spectra.first?.product == "repo/l1/x.fits")
     }
 
     @Test func coneSearchUsesReferencePositionsAndFindsOnlyWhatIsInside() throws {

@@ -10,6 +10,4 @@ public struct SkyCap: Sendable, Equatable {
         self.radius = radiusDegrees
     }
 
-    /// Whether `p` lies in the cap.
-    public func contains(_ p: SkyPosition) -> Bool { centre.separation(to: p) <= radius }
 }

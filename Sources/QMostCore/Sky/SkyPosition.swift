@@ -40,8 +40,6 @@ public struct UnitVector: Sendable, Equatable {
         self.z = z
     }
 
-    public func dot(_ o: UnitVector) -> Double { x * o.x + y * o.y + z * o.z }
-
     /// Back to RA/Dec in degrees (normalising the length first).
     public var position: SkyPosition {
         let r = (x * x + y * y + z * z).squareRoot()
