@@ -15,8 +15,10 @@ struct CatalogueBench {
         let repository = try Repository(path: "\(dir)/qmost.db")
         // 1M targets over 600 deg² (about 1,700 per deg², a dense 4MOST field) with 10% catalogued twice.
         let path = "\(dir)/catalogue.fits"
+        var first: [SyntheticCatalogue.Target] = []
         let generate = try measure {
-            try SyntheticCatalogue.write(SyntheticCatalogue.random(count: n, seed: 2016, raRange: 150...180, decRange: -10...10), to: path)
+            first = SyntheticCatalogue.random(count: n, seed: 2016, raRange: 150...180, decRange: -10...10)
+            try SyntheticCatalogue.write(first, to: path)
         }
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         print(String(format: "catalogue: %d targets written in %.1f s (%.0f MB, not timed below)", n, generate, Double(size) / 1e6))
@@ -27,6 +29,24 @@ struct CatalogueBench {
         let o = outcome!
         print(String(format: "catalogue: ingest+link %.1f s (read %.1f, link %.1f, write %.1f): %d targets, %d objects, %d merges",
                      seconds, o.timings.read, o.timings.link, o.timings.write, o.newTargets, o.newObjects, o.merges.count))
+
+        // A second survey's catalogue, a tenth the size, half of it re-observing targets of the first (0.3" off):
+        // linking against the million already there.
+        var second: [SyntheticCatalogue.Target] = []
+        var rng2 = SplitMix64(seed: 11)
+        for k in 0..<(n / 10) {
+            var t = k % 2 == 0 ? first[Int.random(in: 0..<n, using: &rng2)]
+                : SyntheticCatalogue.random(count: 1, seed: UInt64(k), raRange: 150...180, decRange: -10...10)[0]
+            t.name = "S2-\(k)"
+            t.dec += 0.3 / 3600
+            second.append(t)
+        }
+        let secondPath = "\(dir)/second.fits"
+        try SyntheticCatalogue.write(second, to: secondPath)
+        var again: CatalogueOutcome?
+        let secondSeconds = try measure { again = try ingester.ingest(path: secondPath, survey: "BENCH2") }
+        print(String(format: "catalogue: a second survey's %d targets linked against %d in %.1f s: %d joined existing objects, %d new",
+                     second.count, n, secondSeconds, second.count - again!.newObjects, again!.newObjects))
 
         // Cone searches at random centres inside the patch.
         var rng = SplitMix64(seed: 7)
