@@ -156,7 +156,6 @@ public struct TargetCatalogueIngester: Sendable {
             let firstObject = snapshot.nextObjectSerial[mode] ?? 1
             let objectIDs = result.newObjects.indices.map { IdentifierSpace.objectID(serial: firstObject + Int64($0), mode: mode) }
             for (k, founder) in result.newObjects.enumerated() {
-                let row = founder < modeNew.count ? modeNew[founder] : modeUpdated[founder - modeNew.count].0
                 newObjects.append(NewObject(
                     objectID: objectIDs[k], resolution: mode, reference: references[founder],
                     cname: cnames[founder],
