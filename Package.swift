@@ -44,6 +44,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
 
+        // Science: pure functions over arrays.
+        .target(
+            name: "QMostSimulator",
+            dependencies: ["QMostCore", "QMostFITS"],
+            swiftSettings: swiftSettings),
+
         // State.
         .target(
             name: "QMostStore",
@@ -127,6 +133,9 @@ let package = Package(
         .testTarget(
             name: "QMostCoreTests", dependencies: ["QMostCore", "QMostTesting"],
             exclude: ["Reference"],  // the script that computed the ERFA reference values
+            swiftSettings: testSettings),
+        .testTarget(
+            name: "QMostSimulatorTests", dependencies: ["QMostSimulator", "QMostCore", "QMostTesting"],
             swiftSettings: testSettings),
         .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),
