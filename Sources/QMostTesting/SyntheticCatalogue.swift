@@ -1,4 +1,5 @@
 import Foundation
+import QMostCore
 import QMostFITS
 
 /// Target catalogues in the 4FS layout for tests, the demo and benchmarks.
@@ -105,18 +106,5 @@ public enum SyntheticCatalogue {
     private static func propagate(_ t: Target) -> (ra: Double, dec: Double) {
         let years = 2016 - t.epoch
         return (t.ra + t.pmra * years / 3_600_000 / cos(t.dec * .pi / 180), t.dec + t.pmdec * years / 3_600_000)
-    }
-}
-
-/// A small, fast, seedable generator (SplitMix64), so synthetic data is the same on every run.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

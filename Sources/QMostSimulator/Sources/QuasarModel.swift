@@ -1,4 +1,5 @@
 import Foundation
+import QMostCore
 
 /// Parameters of a quasar.
 public struct QuasarParameters: Sendable, Equatable {
@@ -66,7 +67,7 @@ public enum QuasarModel {
         guard redshift > 0, let first = observed.first, first < redEdge else { return transmission }
         let zMin = max(0, first / lyA - 1 - 0.01)
         // Absorbers.
-        var rng = SourceRandomGenerator(seed: seed ^ 0x4C79_6D61_6E46_6F72)  // "LymanFor"
+        var rng = SplitMix64(seed: seed ^ 0x4C79_6D61_6E46_6F72)  // "LymanFor"
         var absorbers: [(z: Double, tau0: Double, b: Double)] = []
         let dz = 0.001
         var z = zMin
