@@ -44,11 +44,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
 
-        // Science: pure functions over arrays.
+        // Science: pure functions over arrays. The simulator renders tens of millions of pixels per frame, so it
+        // is optimised in debug builds too: the tests and `make demo` (debug builds) would otherwise take minutes.
         .target(
             name: "QMostSimulator",
             dependencies: ["QMostCore", "QMostFITS"],
-            swiftSettings: swiftSettings),
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // State.
         .target(
@@ -105,7 +106,7 @@ let package = Package(
         .target(
             name: "QMostCLI",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostDaemon", "QMostIngest", "QMostEngine", "QMostFITS", "QMostTesting",
+                "QMostCore", "QMostStore", "QMostDaemon", "QMostIngest", "QMostEngine", "QMostFITS", "QMostSimulator", "QMostTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "qmostd-bench",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostTesting",
+                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostSimulator", "QMostTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
@@ -135,7 +136,7 @@ let package = Package(
             exclude: ["Reference"],  // the script that computed the ERFA reference values
             swiftSettings: testSettings),
         .testTarget(
-            name: "QMostSimulatorTests", dependencies: ["QMostSimulator", "QMostCore", "QMostTesting"],
+            name: "QMostSimulatorTests", dependencies: ["QMostSimulator", "QMostCore", "QMostFITS", "QMostIngest", "QMostTesting"],
             swiftSettings: testSettings),
         .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),

@@ -9,7 +9,7 @@ public struct QMostCommand: AsyncParsableCommand {
         version: "qmostd 0.1.0",
         subcommands: [
             InitCommand.self, RunCommand.self, StatusCommand.self, LogCommand.self, ExplainCommand.self,
-            RetryCommand.self, RedoCommand.self, IngestCommand.self, NightCommand.self, MakeFramesCommand.self,
+            RetryCommand.self, RedoCommand.self, IngestCommand.self, NightCommand.self, MakeFramesCommand.self, SimulateCommand.self,
             TargetsCommand.self, IdsCommand.self, ConeCommand.self, MakeCatalogueCommand.self,
         ])
     public init() {}

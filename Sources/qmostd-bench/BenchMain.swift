@@ -1,6 +1,6 @@
 import Foundation
 
-/// `make bench`: ingest, queue and catalogue figures against the targets. Each benchmark prints one line with its
+/// `make bench`: simulator, ingest, queue and catalogue figures against the targets. Each benchmark prints one line with its
 /// figure and target; the run exits non-zero when a figure misses its target, so regressions are loud.
 @main
 struct BenchMain {
@@ -11,6 +11,10 @@ struct BenchMain {
         let scratch = ProcessInfo.processInfo.environment["QMOSTD_BENCH_DIR"] ?? FileManager.default.temporaryDirectory.path
         print("qmostd bench (scratch in \(scratch); --quick for smaller sizes)")
         var results: [BenchResult] = []
+        // First: its peak-memory figures are the process's high-water mark.
+        if only == nil || only == "simulate" {
+            results += try await withScratchDirectory(scratch, "simulate") { try SimulatorBench(quick: quick).run(in: $0) }
+        }
         if only == nil || only == "hash" {
             results += try await withScratchDirectory(scratch, "hash") { try HashBench(quick: quick).run(in: $0) }
         }

@@ -11,6 +11,13 @@ public struct PixelSignal: Sendable, Equatable {
     /// Read-noise variance over the aperture, npix·RON² (e²).
     public var readNoiseVariance: Double
 
+    public init(source: Double, sky: Double, dark: Double, readNoiseVariance: Double) {
+        self.source = source
+        self.sky = sky
+        self.dark = dark
+        self.readNoiseVariance = readNoiseVariance
+    }
+
     /// Total variance S + sky + dark + npix·RON² (e²).
     public var variance: Double { source + sky + dark + readNoiseVariance }
     /// Noise σ in electrons.
