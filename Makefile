@@ -28,10 +28,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-## demo: a night of synthetic frames through the embedded default installation (this checkout's etc/ and spool/),
-## then a synthetic target catalogue: TARG_IDs, shared objects, `ids` and `cone`.
+## demo: a simulated night (every calibration and a science OB, three spectrographs, small scale) written straight
+## into the embedded default installation's spool (this checkout's etc/ and spool/) and ingested by the daemon,
+## then a synthetic target catalogue: TARG_IDs, shared objects, `ids` and `cone`. The night's truth goes to repo/truth.
 demo: build
-	$(QMOSTD_DEBUG) make-frames spool/raw --night 2026-11-20
+	$(QMOSTD_DEBUG) simulate --night 2026-11-20 --out spool/raw --truth repo/truth/2026-11-20 --scale small --seed 1
 	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
 	$(QMOSTD_DEBUG) status --config $(CONFIG)
 	$(QMOSTD_DEBUG) log --config $(CONFIG) --lines 12
@@ -61,6 +62,6 @@ test-unit:
 test-integration:
 	$(SWIFT) test --skip-build --filter QMostIntegrationTests $(BUILD_FLAGS)
 
-## bench: release build, then ingest, queue and catalogue benchmarks printing their figures.
+## bench: release build, then simulator, ingest, queue and catalogue benchmarks printing their figures.
 bench: release
 	.build/release/qmostd-bench

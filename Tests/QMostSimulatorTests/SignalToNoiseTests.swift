@@ -57,7 +57,6 @@ struct SignalToNoiseTests {
         let flux = try simulator.inputSpectra(block: 0, arm: arm)[index]!
         let ob = plan.blocks[0]
         let throughput = optics.transmission.fibres[slit - 1]
-        let sigma = optics.profile.coreSigma(t: optics.normalisedColumn(Double(clean[0])), u: optics.slitCoordinate(slit))
         for x in clean {
             let xd = Double(x)
             let centre = trace[0] + xd * (trace[1] + xd * trace[2])
@@ -85,7 +84,6 @@ struct SignalToNoiseTests {
             noiseModelVariance.append(PixelSignal(source: signal.source * f, sky: signal.sky * f, dark: dark,
                                                   readNoiseVariance: signal.readNoiseVariance).variance)
         }
-        _ = sigma
         // Normalised residuals of the difference: unit variance if the frames carry the predicted noise.
         let z = zip(differences, variance).map { $0 / (2 * $1).squareRoot() }
         let scatter = clippedStatistics(z, sigma: 5).std

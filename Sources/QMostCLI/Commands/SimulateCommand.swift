@@ -24,6 +24,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Spectrographs to simulate, comma-separated (LRS-A,LRS-B,HRS).") var spectrographs: String = "LRS-A,LRS-B,HRS"
     @Option(help: "A folder of measured instrument curves (efficiency_4most.fits, sky_model_*.fits, sky_transmission.fits, LR_resolution_*.fits).")
     var instrumentData: String?
+    @Option(help: "A folder of 4FS-format templates (names with LRG, ELG, QSO/quasar/AGN) for half the galaxies and quasars.")
+    var templates: String?
 
     func run() throws {
         guard let n = Night(night) else { throw CLIError("--night \(night): expected YYYY-MM-DD") }
@@ -40,9 +42,13 @@ struct SimulateCommand: ParsableCommand {
         if let dir = instrumentData {
             do { base = InstrumentModel(measured: try MeasuredCurvesLoader.load(directory: dir)) } catch { throw CLIError("\(error)") }
         }
+        var sources: SourceTemplates?
+        if let dir = templates {
+            do { sources = try SourceTemplates.load(directory: dir) } catch { throw CLIError("\(error)") }
+        }
         let truthDir = truth ?? ((((out as NSString).standardizingPath as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("truth") as NSString).appendingPathComponent(n.iso)
-        let simulator = NightSimulator(night: n, scale: s, seed: seed, base: base, spectrographs: chosen)
+        let simulator = NightSimulator(night: n, scale: s, seed: seed, base: base, spectrographs: chosen, templates: sources)
         let progress = ProgressLine()
         let summary: NightSimulator.Summary
         do {

@@ -2,22 +2,9 @@ import Foundation
 import QMostCore
 import QMostFITS
 
-/// A measured-curve file that cannot be used as it stands, or a directory holding none of them.
-public struct MeasuredCurvesError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// The file at fault (the directory when no file was found).
-    public let path: String
-    /// What is wrong, naming the HDU, column and row where there is one.
-    public let problem: String
-
-    /// An error about `path`.
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-
-    /// `<path>: <problem>`.
-    public var description: String { "\(path): \(problem)" }
-}
+/// A measured-curve file that cannot be used as it stands, or a directory holding none of them; the path is the
+/// file at fault (the directory when no file was found) and the problem names the HDU, column and row.
+public typealias MeasuredCurvesError = FileProblem
 
 /// Reads the measured 4MOST LRS curves that py4most bundles with its ETC (datamodel §6.4) into
 /// ``InstrumentModel/MeasuredCurves``:

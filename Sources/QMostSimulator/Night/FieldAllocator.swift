@@ -15,8 +15,16 @@ public struct FieldAllocator: Sendable {
     public let layout: FibreLayout
     /// Field radius in degrees (the 4MOST field of view is 2.5° across).
     public var radius = 1.2
+    /// Templates that replace the analytic galaxy and quasar models for half of those targets.
+    public var templates: SourceTemplates?
+    /// The observed range a template must cover (the mode's three arms).
+    public var coverage: ClosedRange<Double>
 
-    public init(layout: FibreLayout) { self.layout = layout }
+    public init(layout: FibreLayout, templates: SourceTemplates? = nil, coverage: ClosedRange<Double> = 3650...9550) {
+        self.layout = layout
+        self.templates = templates
+        self.coverage = coverage
+    }
 
     /// Allocations for `spectrograph` in the field centred on `centre`; `serial` is advanced for each new target.
     public func allocate(spectrograph: SpectrographName, centre: SkyPosition, seed: UInt64, serial: inout Int64,
@@ -96,6 +104,17 @@ public struct FieldAllocator: Sendable {
     }
 
     func scienceSource(mode: ResolutionMode, rng: inout Deviates, seed: UInt64) -> SourceSpec {
+        var source = analyticSource(mode: mode, rng: &rng, seed: seed)
+        // Half the galaxies and quasars take a template of their class, at a redshift where it covers the arms.
+        guard source.kind.isExtragalactic, let choices = templates?.of(source.kind), !choices.isEmpty, rng.uniform() < 0.5 else { return source }
+        let template = choices[Int(rng.uniform() * Double(choices.count)) % choices.count]
+        guard let z = SourceTemplates.redshifts(for: template, covering: coverage, band: source.band) else { return source }
+        source.redshift = uniform(z, &rng)
+        source.template = template.spectrum
+        return source
+    }
+
+    func analyticSource(mode: ResolutionMode, rng: inout Deviates, seed: UInt64) -> SourceSpec {
         let draw = rng.uniform()
         var parameters = SourceParameters()
         if mode == .high {

@@ -86,8 +86,10 @@ public struct NightPlan: Sendable, Equatable {
     }
 
     /// The night's plan, deterministic for `seed`.
+    /// `templates`, when given, replace the analytic models of half the galaxies and quasars.
     public init(night: Night, scale: SimulationScale, seed: UInt64, instrument: InstrumentModel,
-                spectrographs: [SpectrographName] = SpectrographName.allCases, counts: Counts? = nil) {
+                spectrographs: [SpectrographName] = SpectrographName.allCases, counts: Counts? = nil,
+                templates: SourceTemplates? = nil) {
         let counts = counts ?? .default(scale)
         self.night = night
         self.scale = scale
@@ -96,7 +98,10 @@ public struct NightPlan: Sendable, Equatable {
         let nightNumber = Int64(night.compact) ?? 0
         // OB ids: one per night, unique across nights of one seed (ESO OB ids are 7–10 digit integers).
         let obBase = 100_000 + (nightNumber % 100_000) * 100
-        let allocator = FieldAllocator(layout: instrument.fibreLayout)
+        let lrs = instrument.lowResolutionArms
+        let allocator = FieldAllocator(
+            layout: instrument.fibreLayout, templates: templates,
+            coverage: lrs.map(\.wavelengthRange.lowerBound).min()!...lrs.map(\.wavelengthRange.upperBound).max()!)
         var serial = (nightNumber % 100_000) * 100_000
         var blocks: [ObservingBlock] = []
         let moons: [MoonCondition] = [.dark, .grey, .bright, .dark]

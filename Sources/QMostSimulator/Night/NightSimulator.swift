@@ -21,12 +21,15 @@ public struct NightSimulator: Sendable {
     }
 
     /// A night at `scale` from the `base` instrument (the default model, or one with measured curves).
+    /// `templates`, when given, replace the analytic models of half the galaxies and quasars.
     public init(night: Night, scale: SimulationScale, seed: UInt64, base: InstrumentModel = .default,
-                spectrographs: [SpectrographName] = SpectrographName.allCases, counts: NightPlan.Counts? = nil) {
+                spectrographs: [SpectrographName] = SpectrographName.allCases, counts: NightPlan.Counts? = nil,
+                templates: SourceTemplates? = nil) {
         let instrument = scale.instrument(from: base)
         self.instrument = instrument
         self.spectrographs = spectrographs
-        self.plan = NightPlan(night: night, scale: scale, seed: seed, instrument: instrument, spectrographs: spectrographs, counts: counts)
+        self.plan = NightPlan(night: night, scale: scale, seed: seed, instrument: instrument, spectrographs: spectrographs,
+                              counts: counts, templates: templates)
     }
 
     /// Files the run will write.
@@ -53,8 +56,11 @@ public struct NightSimulator: Sendable {
             let simulator = SpectrographSimulator(instrument: instrument, spectrograph: spectrograph, plan: plan)
             try recorder.writeInstrument(simulator)
             for exposure in plan.exposures {
-                let frame = try RawFrameWriter.write(exposure, simulator: simulator, directory: frames, truth: recorder)
+                var frame = try RawFrameWriter.write(exposure, simulator: simulator, directory: frames, truth: recorder)
                 try recorder.record(frame)
+                // The hit lists are in the truth now; the summary keeps the counts only, so a long night's memory
+                // does not grow with its cosmic rays.
+                for i in frame.readouts.indices { frame.readouts[i].cosmicRays = [] }
                 written.append(frame)
                 progress?(written.count, total, frame)
             }

@@ -25,9 +25,9 @@ public final class SpectrographSimulator {
     public let transmission: FibreTransmission
     private var lighting: [ArmName: ArmLighting] = [:]
     private var detectors: [ArmName: DetectorModel] = [:]
-    /// The current OB's targets as detector rates (e-/s/Å) per arm, by slit position − 1.
+    /// The current OB's targets as detector rates (e-/s/Å) per arm, by slit position − 1, in single precision.
     private var cachedBlock: Int?
-    private var blockSources: [ArmName: [UniformCurve?]] = [:]
+    private var blockSources: [ArmName: [UniformCurve.Compact?]] = [:]
     /// The current OB's targets' F_λ on each arm's nominal pixel centres, for the truth.
     private var blockFlux: [ArmName: [[Float]?]] = [:]
 
@@ -87,17 +87,17 @@ public final class SpectrographSimulator {
         }
         let allocations = allocations(block: block)
         let range = modeRange
-        let perTarget = try ParallelMap.map(allocations.count) { i throws(SpectrumError) -> [(UniformCurve, [Float])]? in
+        let perTarget = try ParallelMap.map(allocations.count) { i throws(SpectrumError) -> [(UniformCurve.Compact, [Float])]? in
             guard let target = allocations[i].target else { return nil }
             let model = try target.source.modelSpectrum(covering: range)
-            var arms: [(UniformCurve, [Float])] = []
+            var arms: [(UniformCurve.Compact, [Float])] = []
             for a in 0..<3 {
-                arms.append((model.uniform(like: lights[a].grid).multiplied(by: responses[a]),
+                arms.append((model.uniform(like: lights[a].grid).multiplied(by: responses[a]).compact,
                              try model.resampled(onto: centres[a]).flux.map { Float($0) }))
             }
             return arms
         }
-        var rates = [[UniformCurve?]](repeating: [], count: 3)
+        var rates = [[UniformCurve.Compact?]](repeating: [], count: 3)
         var fluxes = [[[Float]?]](repeating: [], count: 3)
         for entry in perTarget {
             for a in 0..<3 {
@@ -162,7 +162,7 @@ public final class SpectrographSimulator {
                 let slit = allocation.slitPosition
                 switch allocation.use {
                 case .object, .sky:
-                    let s = i < sources.count ? sources[i].flatMap { optics.columnSpectrum(slitPosition: slit, light: FibreLight(continua: [$0]), exposureTime: t) } : nil
+                    let s = i < sources.count ? sources[i].flatMap { optics.columnSpectrum(slitPosition: slit, light: FibreLight(continua: [$0.expanded()]), exposureTime: t) } : nil
                     let k = optics.columnSpectrum(slitPosition: slit, light: sky, exposureTime: t)
                     return (s, k, Self.sum(s, k))
                 case .calibration:

@@ -11,16 +11,11 @@ import QMostFITS
 enum FibinfoTable {
     static func columns(layout: FibreLayout, transmission: FibreTransmission, spectrograph: SpectrographName,
                         allocations: [FibreAllocation]?) -> [FITSColumn] {
-        let scienceCount = layout.scienceFibres.count
-        var calibration = 0
-        var fibID: [Int32] = [], slitlet: [Int16] = [], slit: [Int32] = [], status: [Int16] = [], use: [Int16] = []
+        let fibID = layout.fibreIDs
+        var slitlet: [Int16] = [], slit: [Int32] = [], status: [Int16] = [], use: [Int16] = []
         var targ: [Int64] = [], obj: [Int64] = [], cname: [String] = [], ra: [Double] = [], dec: [Double] = []
         var mag: [Float] = [], band: [String] = [], cls: [String] = []
         for f in layout.fibres {
-            if let n = f.scienceNumber { fibID.append(Int32(n)) } else {
-                calibration += 1
-                fibID.append(Int32(scienceCount + calibration))
-            }
             slitlet.append(Int16(f.slitlet ?? 0))
             slit.append(Int32(f.slitPosition))
             let a = allocations?[f.slitPosition - 1]

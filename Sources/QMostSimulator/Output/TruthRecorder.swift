@@ -101,14 +101,7 @@ public final class TruthRecorder {
 
     private func appendTraces(_ file: FITSFile, optics: ArmOptics) throws {
         let fibres = optics.layout.fibres
-        let scienceCount = optics.layout.scienceFibres.count
-        var fibID: [Int32] = [], calibration = 0
-        for f in fibres {
-            if let n = f.scienceNumber { fibID.append(Int32(n)) } else {
-                calibration += 1
-                fibID.append(Int32(scienceCount + calibration))
-            }
-        }
+        let fibID = optics.layout.fibreIDs
         let t = optics.transmission.fibres
         try file.appendBinaryTable(name: "TRACE_\(optics.arm.arm.headerName)", columns: [
             FITSColumn(name: "SLIT_POS", data: .int32(fibres.map { Int32($0.slitPosition) })),
@@ -192,15 +185,7 @@ public final class TruthRecorder {
                     .comment("SOURCE_E/SKY_E: expected electrons per column of one exposure, before the fibre profile,"),
                     .comment("pixel response and noise; FLUX: F_lambda above the atmosphere [erg/s/cm2/Angstrom] at WAVE."),
                 ])
-                let layout = simulator.instrument.fibreLayout
-                let scienceCount = layout.scienceFibres.count
-                var fibID: [Int32] = [], calibration = 0
-                for f in layout.fibres {
-                    if let n = f.scienceNumber { fibID.append(Int32(n)) } else {
-                        calibration += 1
-                        fibID.append(Int32(scienceCount + calibration))
-                    }
-                }
+                let fibID = simulator.instrument.fibreLayout.fibreIDs
                 let t = allocations.map(\.target)
                 try file.appendBinaryTable(name: "FIBRES", columns: [
                     FITSColumn(name: "SLIT_POS", data: .int32(allocations.map { Int32($0.slitPosition) })),

@@ -75,6 +75,23 @@ public struct UniformCurve: Sendable, Equatable {
     }
 }
 
+extension UniformCurve {
+    /// The same curve in single precision, for spectra held across exposures (an OB's targets: half the memory).
+    public struct Compact: Sendable, Equatable {
+        public let start: Double
+        public let step: Double
+        public let values: [Float]
+
+        /// The curve in double precision again, for rendering.
+        public func expanded() -> UniformCurve {
+            UniformCurve(start: start, step: step, values: values.map { Double($0) })
+        }
+    }
+
+    /// The curve in single precision (relative rounding 6e-8, far below any noise it feeds).
+    public var compact: Compact { Compact(start: start, step: step, values: values.map { Float($0) }) }
+}
+
 extension Spectrum {
     /// F_λ on a uniform grid like `grid`, averaged over each sample's cell so narrow features keep their flux
     /// (a finer model is integrated, not point-sampled).
