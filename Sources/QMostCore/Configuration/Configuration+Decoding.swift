@@ -234,16 +234,8 @@ extension Configuration.Alerts: Decodable {
     }
 }
 
-/// A configuration file that could not be used.
-public struct ConfigurationError: Error, CustomStringConvertible {
-    public let path: String
-    public let problem: String
-    public init(path: String, problem: String) {
-        self.path = path
-        self.problem = problem
-    }
-    public var description: String { "\(path): \(problem)" }
-}
+/// A configuration file that could not be used: the file and the problem, naming the key.
+public typealias ConfigurationError = FileProblem
 
 extension Configuration {
     /// Reads and checks a configuration file; its installation root is the parent of the folder holding it.

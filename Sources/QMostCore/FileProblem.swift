@@ -1,5 +1,5 @@
-/// A file that could not be read or written as it stands: `<path>: <problem>`, the problem naming the HDU,
-/// column or row where there is one.
+/// A file that could not be used or written as it stands (a configuration, a measured instrument curve, a
+/// simulated frame): `<path>: <problem>`, the problem naming the key, HDU, column or row where there is one.
 public struct FileProblem: Error, CustomStringConvertible, Sendable, Equatable {
     /// The file at fault (or the directory, when a file is missing from it).
     public let path: String
@@ -14,6 +14,3 @@ public struct FileProblem: Error, CustomStringConvertible, Sendable, Equatable {
     /// `<path>: <problem>`.
     public var description: String { "\(path): \(problem)" }
 }
-
-/// A simulation that could not be written.
-public typealias SimulationError = FileProblem
