@@ -51,6 +51,12 @@ let package = Package(
             dependencies: ["QMostCore", "QMostFITS"],
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
+        // L1 reduction (seed 9.1): master calibrations and the 2D corrections, pure functions over planes.
+        .target(
+            name: "QMostL1",
+            dependencies: ["QMostCore", "QMostFITS"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+
         // State.
         .target(
             name: "QMostStore",
@@ -137,6 +143,9 @@ let package = Package(
             swiftSettings: testSettings),
         .testTarget(
             name: "QMostSimulatorTests", dependencies: ["QMostSimulator", "QMostCore", "QMostFITS", "QMostIngest", "QMostTesting"],
+            swiftSettings: testSettings),
+        .testTarget(
+            name: "QMostL1Tests", dependencies: ["QMostL1", "QMostSimulator", "QMostCore", "QMostFITS", "QMostTesting"],
             swiftSettings: testSettings),
         .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),

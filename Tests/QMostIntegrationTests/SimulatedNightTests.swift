@@ -23,17 +23,17 @@ struct SimulatedNightTests {
         let (status, output) = try run(["simulate", "--night", "2026-11-20", "--out", inst.spoolRaw, "--truth", truth,
                                         "--scale", "small", "--spectrographs", "LRS-A,HRS", "--seed", "3"], in: inst, timeout: 240)
         #expect(status == 0, "\(output)")
-        #expect(output.contains("simulated 30 files"), "\(output)")
-        #expect(output.contains("simulate [1/30] bias"), "progress is shown: \(output)")
+        #expect(output.contains("simulated 32 files"), "\(output)")
+        #expect(output.contains("simulate [1/32] bias"), "progress is shown: \(output)")
 
         let (runStatus, runOutput) = try inst.cli(["run", "--until-idle"], timeout: 240)
         #expect(runStatus == 0, "\(runOutput)")
-        #expect(try inst.count("SELECT COUNT(*) FROM files") == 30, "\(runOutput)")
+        #expect(try inst.count("SELECT COUNT(*) FROM files") == 32, "\(runOutput)")
         #expect(try inst.count("SELECT COUNT(*) FROM quarantine") == 0)
         #expect(inst.files(under: inst.spoolRaw).isEmpty, "spool drained")
 
         let lines = try String(contentsOfFile: "\(truth)/frames.tsv", encoding: .utf8).split(separator: "\n").dropFirst()
-        #expect(lines.count == 30)
+        #expect(lines.count == 32)
         for line in lines {
             let f = line.split(separator: "\t").map(String.init)
             let row = try inst.repository.pool.read { db in
@@ -50,7 +50,7 @@ struct SimulatedNightTests {
             #expect(r["hdus"] as Int == 5, "\(f[0])")
         }
         // FIBINFO: 34 fibres per frame; science frames name their targets.
-        #expect(try inst.count("SELECT COUNT(*) FROM fibinfo") == 30 * 34)
+        #expect(try inst.count("SELECT COUNT(*) FROM fibinfo") == 32 * 34)
         let targets = try inst.count("""
             SELECT COUNT(*) FROM fibinfo JOIN frames USING (file_id) WHERE frames.kind = 'science' AND fibinfo.targ_id IS NOT NULL
             """)

@@ -70,7 +70,7 @@ public struct NightPlan: Sendable, Equatable {
         public static func `default`(_ scale: SimulationScale) -> Counts {
             switch scale {
             case .small:
-                Counts(biases: 3, darks: 1, ledLevels: [4000, 20000], fibreFlats: 1, arcs: 1, fabryPerots: 1, twilightFlats: 1,
+                Counts(biases: 3, darks: 2, ledLevels: [4000, 20000], fibreFlats: 1, arcs: 1, fabryPerots: 1, twilightFlats: 1,
                        blockExposures: [2], scienceExposureTime: 900, darkTime: 900)
             case .full:
                 Counts(biases: 5, darks: 2, ledLevels: [1500, 8000, 25000, 45000], fibreFlats: 2, arcs: 1, fabryPerots: 1,

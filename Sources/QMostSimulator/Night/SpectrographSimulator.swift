@@ -131,7 +131,8 @@ public final class SpectrographSimulator {
         case .dark:
             return ArmExposure(photons: nil, darkTime: t)
         case .detectorFlat:
-            return ArmExposure(photons: ledIllumination(level: exposure.ledLevel ?? 20_000, optics: optics), darkTime: t)
+            // The LED's photons grow with the time it is on (the level only chose that time).
+            return ArmExposure(photons: ledIllumination(level: NightPlan.ledRate * t, optics: optics), darkTime: t)
         case .fibreFlat, .arc, .fp, .twilightFlat:
             let lamp: FibreLight
             switch exposure.kind {

@@ -1,0 +1,61 @@
+import Foundation
+import QMostCore
+import QMostFITS
+
+/// Reads the arms of a 4MOST-style raw frame: one image extension per arm (EXTNAME BLUE, GREEN, RED) whose
+/// `ESO DET OUTi` keywords describe the outputs' prescan, active and overscan columns.
+public enum RawFrameReader {
+    /// The primary header and the arms present, in BLUE, GREEN, RED order.
+    public static func read(_ path: String) throws(FileProblem) -> (primary: FITSHeader, arms: [ArmFrame]) {
+        do {
+            return try withFITSFile(path) { file in
+                let primary = try file.header(hdu: 0)
+                let exposure = primary.double("EXPTIME") ?? 0
+                var arms: [ArmFrame] = []
+                for arm in ArmName.allCases {
+                    guard let index = try? file.moveTo(extname: arm.headerName) else { continue }
+                    let header = try file.header(hdu: index)
+                    let layout = try Self.layout(header, arm: arm, path: path)
+                    let image = try file.readImage(hdu: index, as: Float.self)
+                    guard image.shape == [layout.rawColumns, layout.rawRows] else {
+                        throw FileProblem(path: path, problem: "HDU \(arm.headerName): the image is \(image.shape) but its DET OUT keywords describe \(layout.rawColumns) x \(layout.rawRows)")
+                    }
+                    let gains = (1...layout.amplifierCount).map { header.double("ESO DET OUT\($0) CONAD") ?? 1 }
+                    arms.append(ArmFrame(arm: arm, raw: image.pixels, layout: layout, gains: gains, exposureTime: exposure,
+                                         darkTime: header.double("ESO DET DARK TIME") ?? exposure))
+                }
+                guard !arms.isEmpty else { throw FileProblem(path: path, problem: "no image extension named BLUE, GREEN or RED") }
+                return (primary, arms)
+            }
+        } catch let problem as FileProblem {
+            throw problem
+        } catch {
+            throw FileProblem(path: path, problem: "\(error)")
+        }
+    }
+
+    /// The detector layout an arm's header declares.
+    static func layout(_ header: FITSHeader, arm: ArmName, path: String) throws(FileProblem) -> DetectorGeometry {
+        func int(_ key: String) throws(FileProblem) -> Int {
+            guard let v = header.int(key) else { throw FileProblem(path: path, problem: "HDU \(arm.headerName): no \(key)") }
+            return Int(v)
+        }
+        let outputs = Int(header.int("ESO DET NOUT") ?? 1)
+        guard outputs == 1 || outputs == 2 else { throw FileProblem(path: path, problem: "HDU \(arm.headerName): ESO DET NOUT = \(outputs); one or two outputs are supported") }
+        let nx = try int("ESO DET OUT1 NX"), prescan = try int("ESO DET OUT1 PRSCX"), overscan = try int("ESO DET OUT1 OVSCX")
+        let ny = try int("NAXIS2")
+        for o in 1...outputs {
+            guard try int("ESO DET OUT\(o) NX") == nx, try int("ESO DET OUT\(o) PRSCX") == prescan, try int("ESO DET OUT\(o) OVSCX") == overscan else {
+                throw FileProblem(path: path, problem: "HDU \(arm.headerName): the outputs' NX/PRSCX/OVSCX differ; only a symmetric layout is supported")
+            }
+        }
+        let layout = DetectorGeometry(
+            activeColumns: nx * outputs, activeRows: ny, pixelSizeX: header.double("ESO DET CHIP PSZX") ?? 15,
+            pixelSizeY: header.double("ESO DET CHIP PSZY") ?? 15, amplifierCount: outputs, prescanColumns: prescan, overscanColumns: overscan)
+        let naxis1 = try int("NAXIS1")
+        guard naxis1 == layout.rawColumns else {
+            throw FileProblem(path: path, problem: "HDU \(arm.headerName): NAXIS1 = \(naxis1) but the DET OUT keywords describe \(layout.rawColumns) columns")
+        }
+        return layout
+    }
+}
