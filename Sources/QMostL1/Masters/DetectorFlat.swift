@@ -57,20 +57,8 @@ public enum DetectorFlat {
                     grid[by * nx + bx] = RobustStatistics.median(values) ?? 0
                 }
             }
-            // Interpolate between block centres; beyond the outermost centres the nearest value is held.
-            for y in 0..<plane.height {
-                let fy = (Double(y) + 0.5) * Double(ny) / Double(plane.height) - 0.5
-                let j0 = min(max(Int(fy.rounded(.down)), 0), ny - 1), j1 = min(j0 + 1, ny - 1)
-                let ty = ny == 1 ? 0 : min(max(fy - Double(j0), 0), 1)
-                for x in 0..<width {
-                    let fx = (Double(x) + 0.5) * Double(nx) / Double(width) - 0.5
-                    let i0 = min(max(Int(fx.rounded(.down)), 0), nx - 1), i1 = min(i0 + 1, nx - 1)
-                    let tx = nx == 1 ? 0 : min(max(fx - Double(i0), 0), 1)
-                    let v = (1 - ty) * ((1 - tx) * grid[j0 * nx + i0] + tx * grid[j0 * nx + i1])
-                        + ty * ((1 - tx) * grid[j1 * nx + i0] + tx * grid[j1 * nx + i1])
-                    out[x0 + x, y] = Float(v)
-                }
-            }
+            let smooth = CoarseGrid(nx: nx, ny: ny, values: grid).interpolated(width: width, height: plane.height)
+            for y in 0..<plane.height { for x in 0..<width { out[x0 + x, y] = smooth[y * width + x] } }
         }
         return out
     }
