@@ -52,6 +52,7 @@ struct DetrendingTests {
             if expected[i] > 1000 { bright20 += 1 }
         }
         let stats = RobustStatistics.clippedMean(z, kappa: 5)
+        print("measured: detrended residuals mean \(stats.mean) σ, scatter \(stats.sigma) of the propagated σ over \(z.count) pixels; gains \(gains), injected \(d.amplifiers.map(\.gain))")
         #expect(bright20 > 500, "the comparison includes \(bright20) bright pixels")
         #expect(abs(stats.mean) < 0.05, "residuals are biased by \(stats.mean) σ")
         #expect(abs(stats.sigma - 1) < 0.04, "residuals scatter by \(stats.sigma) of the propagated σ")

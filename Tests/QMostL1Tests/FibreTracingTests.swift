@@ -52,6 +52,7 @@ struct FibreTracingTests {
             }
         }
         let rms = (sumSquares / n).squareRoot()
+        print("measured: \(traces.count) of \(lit.count) fibres traced, rms \(rms), worst \(worst) rows, core width \(RobustStatistics.median(widthErrors)!)")
         #expect(rms < 0.03, "trace rms \(rms) rows")
         #expect(worst < 0.1, "worst trace error \(worst) rows")
         let medianWidth = RobustStatistics.median(widthErrors)!

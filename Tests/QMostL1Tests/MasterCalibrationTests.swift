@@ -89,6 +89,7 @@ struct MasterCalibrationTests {
             _ = i
         }
         let slope = mp / pp
+        print("measured: master bias vs injected pattern: slope \(slope), rms \((residual / n).squareRoot()) ADU")
         #expect(abs(slope - 1) < 0.05, "master bias follows the injected pattern with slope \(slope)")
         // What is left is the read noise of three frames (and their row levels' noise).
         let ron = d.amplifiers.map { $0.readNoise / $0.gain }.max()!
@@ -113,10 +114,12 @@ struct MasterCalibrationTests {
         }
         let rate = RobustStatistics.clippedMean(values).mean
         let injected = d.darkCurrent / gain
+        print("measured: dark \(rate) ADU/s, injected \(injected)")
         #expect(abs(rate / injected - 1) < 0.15, "dark \(rate) ADU/s vs injected \(injected)")
         let mask = BadPixelMask.make(flat: nil, dark: dark.image, bias: bias)
         let bright = d.hotPixels.filter { $0.darkCurrent > 0.1 }
         let found = bright.filter { mask.bits[$0.row * geometry.activeColumns + $0.column] & BadPixelMask.hot != 0 }
+        print("measured: \(found.count) of \(bright.count) hot pixels flagged")
         #expect(bright.count >= 5 && Double(found.count) >= 0.9 * Double(bright.count), "\(found.count) of \(bright.count) hot pixels flagged")
         // Few false alarms: flagged hot pixels are mostly real ones.
         let flagged = (0..<mask.bits.count).filter { mask.bits[$0] & BadPixelMask.hot != 0 }.count
@@ -147,6 +150,7 @@ struct MasterCalibrationTests {
                 n += 1
             }
         }
+        print("measured: flat vs pixel response: slope \(fr / rr), rms \((residual / n).squareRoot())")
         #expect(abs(fr / rr - 1) < 0.05, "flat follows the pixel response with slope \(fr / rr)")
         // Two frames of 20 000 e-: shot noise 0.5%.
         #expect((residual / n).squareRoot() < 0.0065, "rms \((residual / n).squareRoot())")
@@ -165,6 +169,7 @@ struct MasterCalibrationTests {
         let d = night.detector(arm)
         for o in 0..<2 {
             let betaElectrons = fit.beta[o] / d.amplifiers[o].gain
+            print("measured: non-linearity output \(o + 1): \(betaElectrons), injected \(d.nonLinearity)")
             #expect(abs(betaElectrons / d.nonLinearity - 1) < 0.1, "output \(o + 1): β \(betaElectrons) vs \(d.nonLinearity)")
         }
         // The correction makes signal per second constant across the sequence.
@@ -176,6 +181,7 @@ struct MasterCalibrationTests {
             perSecond.append(RobustStatistics.clippedMean(values).mean / f.exposureTime)
         }
         let spread = (perSecond.max()! - perSecond.min()!) / perSecond.min()!
+        print("measured: corrected LED rates spread \(spread)")
         #expect(spread < 0.001, "corrected rates \(perSecond)")
     }
 
@@ -209,6 +215,7 @@ struct MasterCalibrationTests {
         }
         let injected = d.crosstalk[0][1]
         let before = ghostRatio(plane)
+        print("measured: crosstalk ghost \(before), injected \(injected)")
         #expect(abs(before / injected - 1) < 0.15, "ghost ratio \(before) vs injected \(injected)")
         let corrected = CrosstalkCorrection(coefficients: d.crosstalk).apply(to: plane, layout: geometry)
         #expect(abs(ghostRatio(corrected)) < 0.1 * abs(injected), "after correction \(ghostRatio(corrected))")
@@ -226,7 +233,7 @@ struct MasterCalibrationTests {
         #expect(headers[1].double("QMOST QC OUT1 RON") != nil)
         let log = night.directory.file("fitsverify.txt")
         let child = try ChildProcess(["/usr/bin/fitsverify", "-e", path], outputPath: log)
-        #expect(child.wait(timeout: 60) == 0 && child.output.contains("0 error"), "\(child.output)")
+        #expect(child.wait(timeout: 60) == 0 && child.output.contains("Verification found 0 warning(s) and 0 error(s)"), "\(child.output)")
     }
 
     @Test func aFrameWhoseHeaderContradictsItsImageIsRefusedByName() throws {

@@ -28,6 +28,7 @@ struct ScatteredLightTests {
         }
         let median = RobustStatistics.median(ratios)!
         let spread = RobustStatistics.madSigma(ratios, around: median)
+        print("measured: scattered light estimate / injected: median \(median), scatter \(spread)")
         #expect(abs(median - 1) < 0.05, "estimate / injected: median \(median)")
         #expect(spread < 0.06, "estimate / injected: scatter \(spread)")
     }

@@ -59,6 +59,7 @@ struct DetectorRecoveryTests {
                     for y in 0..<raw.height { for x in amp.overscan { values.append(raw[x, y]) } }
                     let measured = clippedStatistics(values).mean
                     let injected = d.amplifiers[i].biasLevel + frame.readouts[a].frameBiasOffset
+                    print("measured: bias \(arm) output \(i + 1): \(measured) ADU, injected \(injected)")
                     #expect(abs(measured - injected) / injected < 0.02, "\(arm) output \(i + 1)")
                     // Much better than 2% in fact: the overscan averages ~30 000 pixels.
                     #expect(abs(measured - injected) < 0.3, "\(arm) output \(i + 1): \(measured) vs \(injected)")
@@ -80,6 +81,7 @@ struct DetectorRecoveryTests {
                 let g = d.amplifiers[i].gain
                 let ron = (pow(sigmaADU * g, 2) - g * g / 12).squareRoot()
                 let injected = d.amplifiers[i].readNoise
+                print("measured: read noise \(arm) output \(i + 1): \(ron) e-, injected \(injected)")
                 #expect(abs(ron - injected) / injected < 0.02, "\(arm) output \(i + 1): \(ron) e- vs \(injected) e-")
             }
         }
@@ -110,6 +112,7 @@ struct DetectorRecoveryTests {
                 let biasVariance = pow(clippedStatistics(rowCorrected(b1, minus: b2, columns: columns)).std, 2)
                 let gain = 2 * signal / (flatVariance - biasVariance)
                 let injected = d.amplifiers[i].gain
+                print("measured: gain \(arm) output \(i + 1): \(gain) e-/ADU, injected \(injected)")
                 #expect(abs(gain - injected) / injected < 0.02, "\(arm) output \(i + 1): \(gain) vs \(injected) e-/ADU")
                 // The LED delivered its level (20 000 e- at the centre, 4% less at the corners), within the
                 // non-linearity's 0.3%.

@@ -22,3 +22,13 @@ public struct Plane: Sendable, Equatable {
         set { pixels[y * width + x] = newValue }
     }
 }
+
+extension Plane {
+    /// `self − other × scale`, pixel by pixel.
+    public func subtracting(_ other: Plane, scale: Float = 1) -> Plane {
+        precondition(other.width == width && other.height == height, "planes differ in size")
+        var copy = self
+        for i in pixels.indices { copy.pixels[i] -= other.pixels[i] * scale }
+        return copy
+    }
+}

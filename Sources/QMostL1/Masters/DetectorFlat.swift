@@ -14,12 +14,13 @@ public enum DetectorFlat {
     public static func combine(_ frames: [ArmFrame], bias: Plane, dark: Plane?) -> MasterArm {
         precondition(!frames.isEmpty, "at least one LED flat")
         let layout = frames[0].layout
-        let planes = frames.map { f -> Plane in
-            var p = OverscanCorrection.corrected(f).plane.subtracting(bias)
+        let corrected = frames.map { OverscanCorrection.corrected($0) }
+        let planes = zip(frames, corrected).map { f, c -> Plane in
+            var p = c.plane.subtracting(bias)
             if let dark { p = p.subtracting(dark, scale: Float(f.darkTime)) }
             return p
         }
-        let ron = frames.map { OverscanCorrection.levels(of: $0).readNoise.max() ?? 1 }.max() ?? 1
+        let ron = corrected.flatMap(\.levels.readNoise).max() ?? 1
         let gain = frames[0].gains.min() ?? 1
         let result = StackCombine.combine(planes, kappa: 5) { v in (ron * ron + max(v, 0) / gain).squareRoot() }
         let smooth = illumination(result.mean, layout: layout)

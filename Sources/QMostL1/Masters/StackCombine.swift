@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import QMostCore
 
 /// Combines a stack of frames pixel by pixel with rejection against a noise model: each value further than κσ
 /// from the stack's median is rejected, σ being what the pixel's noise should be (read noise, plus shot noise
@@ -25,7 +26,7 @@ public enum StackCombine {
         let stacks = frames.map(\.pixels)
         mean.withUnsafeMutableBufferPointer { m in
             variance.withUnsafeMutableBufferPointer { v in
-                let mOut = Unsafe(m), vOut = Unsafe(v)
+                let mOut = UncheckedSendable(m), vOut = UncheckedSendable(v)
                 let blocks = max(1, ProcessInfo.processInfo.activeProcessorCount) * 8
                 DispatchQueue.concurrentPerform(iterations: blocks) { b in
                     let lo = b * (w * h) / blocks, hi = (b + 1) * (w * h) / blocks
@@ -59,12 +60,6 @@ public enum StackCombine {
         return Result(mean: Plane(width: w, height: h, pixels: mean), variance: Plane(width: w, height: h, pixels: variance),
                       rejected: rejectedCount.value, count: n)
     }
-}
-
-/// Hands a buffer to workers that write disjoint parts of it.
-struct Unsafe<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// A total shared by concurrent workers.

@@ -129,9 +129,3 @@ public struct Readout: Sendable {
         return (output, Record(frameBiasOffset: frameOffset, cosmicRayEvents: cosmics.events, cosmicRays: cosmics.deposits))
     }
 }
-
-/// Hands a buffer to concurrent workers that write disjoint parts of it.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -81,7 +81,7 @@ enum RawFrameHeader {
 
     /// The header of one arm's image extension: detector and per-output readout keywords (nominal values; the
     /// injected ones are in the truth tables).
-    static func arm(_ arm: ArmModel, spectrograph: SpectrographName, detector: DetectorModel, exposure: PlannedExposure, darkTime: Double) -> [FITSCard] {
+    static func arm(_ arm: ArmModel, spectrograph: SpectrographName, detector: DetectorModel, darkTime: Double) -> [FITSCard] {
         let g = detector.geometry
         var cards: [FITSCard] = [
             FITSCard(keyword: "EXTNAME", value: .string(arm.arm.headerName), comment: "arm"),

@@ -41,7 +41,7 @@ public enum RawFrameWriter {
                         photons: rendered.photons, darkTime: rendered.darkTime, seed: simulator.readoutSeed(exposure, arm))
                     records.append(readout.record)
                     let cards = RawFrameHeader.arm(simulator.instrument.arm(simulator.spectrograph, arm), spectrograph: simulator.spectrograph,
-                                                   detector: detector, exposure: exposure, darkTime: rendered.darkTime)
+                                                   detector: detector, darkTime: rendered.darkTime)
                     try file.appendImage(readout.pixels, shape: [geometry.rawColumns, geometry.rawRows], cards: cards)
                     if let blockTruth, let block = exposure.block {
                         try blockTruth.appendArm(arm, flux: try simulator.inputSpectra(block: block, arm: arm),

@@ -27,10 +27,8 @@ public struct ArmOptics: Sendable {
         self.transmission = transmission ?? FibreTransmission(spectrograph: spectrograph, layout: layout)
         self.scatteredFraction = scatteredFraction
         var rng = Deviates(seed: PixelHash.stable("4MOST \(spectrograph.rawValue) \(name.rawValue) slit"))
-        let n = Double(layout.fibres.count)
         self.solutions = layout.fibres.map { f in
-            let u = (Double(f.slitPosition) - 0.5 * (n + 1)) / (0.5 * n)
-            return FibreWavelengthSolution(arm: arm, slitCoordinate: u, jitter: 0.05 * rng.normal())
+            FibreWavelengthSolution(arm: arm, slitCoordinate: layout.slitIndexCoordinate(f.slitPosition), jitter: 0.05 * rng.normal())
         }
     }
 

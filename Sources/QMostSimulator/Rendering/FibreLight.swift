@@ -33,9 +33,6 @@ public struct FibreLight: Sendable {
         self.fromScreen = fromScreen
     }
 
-    /// No light.
-    public static let dark = FibreLight()
-
     public var isDark: Bool { continua.isEmpty && resolved.isEmpty && lines.isEmpty }
 }
 

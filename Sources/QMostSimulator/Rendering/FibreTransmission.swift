@@ -39,9 +39,8 @@ public struct FibreTransmission: Sendable, Equatable {
         while broken.count < brokenCount {
             broken.insert(science[Int(rng.uniform() * Double(science.count)) % science.count])
         }
-        let n = Double(layout.fibres.count)
         self.fibres = layout.fibres.map { f in
-            let u = (Double(f.slitPosition) - 0.5 * (n + 1)) / (0.5 * n)
+            let u = layout.slitIndexCoordinate(f.slitPosition)
             let isBroken = broken.contains(f.slitPosition)
             let t = min(max(1 + 0.04 * rng.normal(), 0.8), 1.1)
             return Fibre(

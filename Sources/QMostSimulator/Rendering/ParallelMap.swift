@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import QMostCore
 
 /// Runs independent pieces of work on every core and gathers their results in order (fibres of an arm, targets
 /// of an OB). The work must not share mutable state.

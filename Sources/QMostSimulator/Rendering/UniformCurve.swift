@@ -29,11 +29,6 @@ public struct UniformCurve: Sendable, Equatable {
         self.values = values
     }
 
-    /// A zero curve on the same grid as `other`.
-    public static func zero(like other: UniformCurve) -> UniformCurve {
-        UniformCurve(start: other.start, step: other.step, values: [Double](repeating: 0, count: other.values.count))
-    }
-
     /// The wavelength of sample `i`.
     public func wavelength(_ i: Int) -> Double { start + Double(i) * step }
 
@@ -56,14 +51,6 @@ public struct UniformCurve: Sendable, Equatable {
         precondition(other.start == start && other.step == step && other.values.count == values.count, "grids differ")
         var copy = self
         for i in values.indices { copy.values[i] *= other.values[i] }
-        return copy
-    }
-
-    /// Sample-by-sample sum with a curve on the same grid.
-    public func adding(_ other: UniformCurve) -> UniformCurve {
-        precondition(other.start == start && other.step == step && other.values.count == values.count, "grids differ")
-        var copy = self
-        for i in values.indices { copy.values[i] += other.values[i] }
         return copy
     }
 
