@@ -170,7 +170,9 @@ extension JobEngine {
     /// stage + input checksums + parameters + code version.
     func idempotencyKey(for job: Job, stage: StageName, runner: any StageRunner, in db: Database) throws -> String {
         var parts = [job.stage, job.subject, paramsHash(stage), runner.codeVersion]
-        if let night = job.night, StageGraph.definition(stage).scope == .night {
+        if let inputs = try runner.idempotencyInputs(for: job, in: db) {
+            parts += inputs
+        } else if let night = job.night, StageGraph.definition(stage).scope == .night {
             parts += try String.fetchAll(db, sql: """
                 SELECT f.sha256 FROM frames fr JOIN files f ON f.id = fr.file_id WHERE fr.night = ? ORDER BY f.sha256
                 """, arguments: [night])

@@ -46,6 +46,8 @@ public final class JobEngine: Service, Sendable {
                 runners[def.name] = ExternalCommandStage(stage: def.name, argv: command, timeoutSeconds: settings.timeoutSeconds)
             } else if def.name == .ingest {
                 runners[def.name] = IngestStage()
+            } else if def.name == .l1 {
+                runners[def.name] = L1Stage(configuration: configuration)
             }
         }
         return runners

@@ -25,4 +25,11 @@ public protocol StageRunner: Sendable {
     /// Whether a run with the same idempotency key that already succeeded makes this job a no-op.
     var skipsRepeatedRuns: Bool { get }
     func run(_ job: Job, context: StageContext) async throws(StageError) -> StageResult
+    /// What the job's result depends on beyond stage, subject, parameters and code version, for its idempotency
+    /// key; nil for the default (a night-level job's frames).
+    func idempotencyInputs(for job: Job, in db: Database) throws -> [String]?
+}
+
+extension StageRunner {
+    public func idempotencyInputs(for job: Job, in db: Database) throws -> [String]? { nil }
 }

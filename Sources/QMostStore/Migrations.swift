@@ -6,7 +6,35 @@ enum Migrations {
         var m = DatabaseMigrator()
         m.registerMigration("2026-11-22-core", migrate: core)
         m.registerMigration("2026-11-22-identifiers", migrate: identifiers)
+        m.registerMigration("2026-12-02-calibrations", migrate: calibrations)
         return m
+    }
+
+    /// L1's masters and which of them each reduced exposure used, with the association's tier.
+    private static func calibrations(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE calibrations (
+                product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                spectrograph TEXT NOT NULL,
+                night TEXT NOT NULL,
+                ob_id INTEGER
+            );
+            CREATE INDEX calibrations_lookup ON calibrations(spectrograph, kind, night);
+            CREATE TABLE reduced_frames (
+                file_id INTEGER PRIMARY KEY REFERENCES files(id),
+                product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE
+            );
+            CREATE TABLE product_calibrations (
+                product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                calibration_id INTEGER NOT NULL REFERENCES products(id),
+                tier TEXT NOT NULL,
+                nights_apart INTEGER NOT NULL,
+                PRIMARY KEY (product_id, kind)
+            );
+            CREATE INDEX product_calibrations_calibration ON product_calibrations(calibration_id);
+            """)
     }
 
     private static func core(_ db: Database) throws {

@@ -49,6 +49,23 @@ struct Explanation: Encodable {
         var codeVersion: String
     }
 
+    /// A master used by the frame's L1 product, with the association's tier.
+    struct CalibrationInfo: Encodable {
+        var kind: String
+        var path: String
+        var tier: String
+        var nightsApart: Int
+        enum CodingKeys: String, CodingKey { case kind, path, tier, nightsApart = "nights_apart" }
+    }
+    /// The frame's L1 product and the masters it was made with.
+    struct ReductionInfo: Encodable {
+        var product: String
+        var sha256: String
+        var createdAt: String
+        var calibrations: [CalibrationInfo]
+        enum CodingKeys: String, CodingKey { case product, sha256, createdAt = "created_at", calibrations }
+    }
+
     var sha256: String?
     var path: String?
     var originalName: String?
@@ -66,13 +83,14 @@ struct Explanation: Encodable {
     var reason: String?
     var quarantinePath: String?
     var jobs: [JobInfo]
+    var l1: ReductionInfo?
     var blockedBy: [String]
     var next: [String]
     var events: [EventJSON]
 
     enum CodingKeys: String, CodingKey {
         case sha256, path, originalName = "original_name", source, ingestedAt = "ingested_at", kind, rule, night
-        case obID = "ob_id", spectrograph, arm, checksum, state, reason, quarantinePath = "quarantine_path", jobs
+        case obID = "ob_id", spectrograph, arm, checksum, state, reason, quarantinePath = "quarantine_path", jobs, l1
         case blockedBy = "blocked_by", next, events
     }
 
@@ -94,6 +112,13 @@ struct Explanation: Encodable {
                     lines.append("      attempt \(r.attempt) at \(r.started): \(r.outcome ?? "running")"
                                  + (r.exitStatus.map { " exit \($0)" } ?? "") + (r.error.map { " — \($0)" } ?? ""))
                 }
+            }
+        }
+        if let l1 {
+            lines.append("  l1         \(l1.product) (\(l1.createdAt))")
+            for c in l1.calibrations {
+                let apart = c.nightsApart > 0 ? ", \(c.nightsApart) night\(c.nightsApart == 1 ? "" : "s") away" : ""
+                lines.append("    \(c.kind.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c.path)  [\(c.tier)\(apart)]")
             }
         }
         lines.append("  blocked by \(blockedBy.isEmpty ? "nothing" : blockedBy.joined(separator: "; "))")
@@ -137,6 +162,11 @@ struct Explainer {
                 e.arm = frame.arm
                 e.checksum = frame.checksum
                 jobs += try queue.jobs(subject: "night:\(frame.night)")
+                jobs += try queue.jobs(subject: L1Stage.reductionSubject(file.repoPath))
+            }
+            if let r = try repository.reduction(fileID: file.id!) {
+                e.l1 = .init(product: r.product.path, sha256: r.product.sha256, createdAt: Output.isoTime(r.product.createdAt),
+                             calibrations: r.calibrations.map { .init(kind: $0.kind.rawValue, path: $0.product.path, tier: $0.tier.name, nightsApart: $0.nightsApart) })
             }
             jobs += try queue.jobs(subject: file.spoolPath)
         } else if let q = try repository.quarantined(path: isHash ? "" : absolute) ?? repository.quarantined(path: relative) {

@@ -6,7 +6,7 @@ import Yams
 extension Configuration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case paths, night, frameKeywords = "frame_keywords", classification, watch, ingest, engine, stages, alerts
-        case targets
+        case targets, calibrations
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +25,7 @@ extension Configuration: Decodable {
         stages = try c.value(.stages, or: d.stages)
         alerts = try c.value(.alerts, or: d.alerts)
         targets = try c.value(.targets, or: d.targets)
+        calibrationWindows = try c.decodeIfPresent(CalibrationsSection.self, forKey: .calibrations)?.windows ?? d.calibrationWindows
         for name in stages.keys where StageName(rawValue: name) == nil {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: [CodingKeys.stages, AnyCodingKey(stringValue: name)],
@@ -275,6 +276,28 @@ extension Configuration {
         case .typeMismatch(let t, let c): return "\(at(c.codingPath)): expected \(t)"
         case .valueNotFound(let t, let c): return "\(at(c.codingPath)): expected a \(t) value"
         @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// `calibrations: {max_nights: {bias: 7, ...}}`: kinds not named keep their default window.
+struct CalibrationsSection: Decodable {
+    var windows: [CalibrationKind: Int]
+    enum CodingKeys: String, CodingKey, CaseIterable { case maxNights = "max_nights" }
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        windows = CalibrationAssociation.defaultWindows
+        for (name, nights) in try c.decodeIfPresent([String: Int].self, forKey: .maxNights) ?? [:] {
+            guard let kind = CalibrationKind(rawValue: name) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.maxNights, AnyCodingKey(stringValue: name)],
+                    debugDescription: "unknown calibration kind '\(name)' (kinds: \(CalibrationKind.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            }
+            guard nights >= 0 else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath + [CodingKeys.maxNights, AnyCodingKey(stringValue: name)],
+                    debugDescription: "max_nights.\(name) must be 0 or more, not \(nights)"))
+            }
+            windows[kind] = nights
         }
     }
 }

@@ -19,6 +19,8 @@ public struct Configuration: Sendable, Equatable {
     public var stages: [String: StageSettings] = ["ingest": StageSettings(enabled: true)]
     public var alerts = Alerts()
     public var targets = Targets()
+    /// How many nights from an exposure each kind of master calibration may come (`calibrations.max_nights`).
+    public var calibrationWindows: [CalibrationKind: Int] = CalibrationAssociation.defaultWindows
 
     public init() {}
 

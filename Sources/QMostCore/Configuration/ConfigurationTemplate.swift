@@ -85,6 +85,10 @@ stages:
   #   parameters: {k: v}      part of the idempotency key; passed to commands in the manifest
   ingest:
     enabled: true
+  # l1 is built in: once a night is closed or quiet for 1800 s it makes the night's masters (bias, dark, LED
+  # detector flat with linearity and bad-pixel mask, fibre traces and profiles, wavelength solutions) and
+  # reduces each science frame with the best calibrations (see calibrations below); e.g.
+  # l1: {quiet_period_s: 600}
 
 alerts:
   enabled: false
@@ -114,6 +118,18 @@ targets:
     resolution: RESOLUTION        # 1 = LR, 2 = HR
     mag: MAG                      # optional
     mag_type: MAG_TYPE            # optional, e.g. Gaia_G_Vega
+
+calibrations:
+  # L1 applies to each exposure, per kind, the master of its spectrograph taken in the same OB, else in the
+  # same night, else in the nearest night at most this many nights away (the later one on a tie); the tier
+  # used is recorded and shown by `qmostd explain`. A better master arriving later re-reduces just the
+  # exposures it improves. Seed 9.1: biases weekly; darks, linearity, masks and detector flats monthly.
+  max_nights:
+    bias: 7
+    dark: 31
+    detector_flat: 31             # with the linearity fit and the bad-pixel mask of the same LED sequence
+    trace: 1                      # fibre traces and profiles from a fibre flat
+    wave: 3                       # wavelength solutions from arc (and Fabry-Perot) frames
 
 """
 }

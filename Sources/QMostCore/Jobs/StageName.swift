@@ -62,7 +62,7 @@ public enum BlockingCondition: String, Sendable, Codable, Equatable {
 public enum StageGraph {
     public static let definitions: [StageDefinition] = [
         .init(name: .ingest, scope: .file, after: nil, builtIn: true),
-        .init(name: .l1, scope: .night, after: .ingest, blockers: [.nightComplete], builtIn: false,
+        .init(name: .l1, scope: .night, after: .ingest, blockers: [.nightComplete], builtIn: true,
               defaultQuietPeriodSeconds: 1800),
         .init(name: .qa, scope: .night, after: .l1, builtIn: false),
         .init(name: .qaAnalyse, scope: .night, after: .qa, builtIn: false),

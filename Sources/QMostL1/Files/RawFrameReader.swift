@@ -5,14 +5,15 @@ import QMostFITS
 /// Reads the arms of a 4MOST-style raw frame: one image extension per arm (EXTNAME BLUE, GREEN, RED) whose
 /// `ESO DET OUTi` keywords describe the outputs' prescan, active and overscan columns.
 public enum RawFrameReader {
-    /// The primary header and the arms present, in BLUE, GREEN, RED order.
-    public static func read(_ path: String) throws(FileProblem) -> (primary: FITSHeader, arms: [ArmFrame]) {
+    /// The primary header and the arms present (of those in `only`), in BLUE, GREEN, RED order. Reading one arm
+    /// at a time keeps a full-size frame's memory to a third.
+    public static func read(_ path: String, only: Set<ArmName> = Set(ArmName.allCases)) throws(FileProblem) -> (primary: FITSHeader, arms: [ArmFrame]) {
         do {
             return try withFITSFile(path) { file in
                 let primary = try file.header(hdu: 0)
                 let exposure = primary.double("EXPTIME") ?? 0
                 var arms: [ArmFrame] = []
-                for arm in ArmName.allCases {
+                for arm in ArmName.allCases where only.contains(arm) {
                     guard let index = try? file.moveTo(extname: arm.headerName) else { continue }
                     let header = try file.header(hdu: index)
                     let layout = try Self.layout(header, arm: arm, path: path)
@@ -24,7 +25,9 @@ public enum RawFrameReader {
                     arms.append(ArmFrame(arm: arm, raw: image.pixels, layout: layout, gains: gains, exposureTime: exposure,
                                          darkTime: header.double("ESO DET DARK TIME") ?? exposure))
                 }
-                guard !arms.isEmpty else { throw FileProblem(path: path, problem: "no image extension named BLUE, GREEN or RED") }
+                guard !arms.isEmpty else {
+                    throw FileProblem(path: path, problem: "no image extension named \(ArmName.allCases.filter { only.contains($0) }.map(\.headerName).joined(separator: ", "))")
+                }
                 return (primary, arms)
             }
         } catch let problem as FileProblem {

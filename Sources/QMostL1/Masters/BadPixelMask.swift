@@ -11,6 +11,8 @@ public struct BadPixelMask: Sendable, Equatable {
     public static let hot: UInt8 = 4
     /// Zero level far from the master bias's (hot or leaking columns).
     public static let biasDefect: UInt8 = 8
+    /// Hit by a cosmic ray in this exposure (set by the extraction, seed 9.1.7).
+    public static let cosmicRay: UInt8 = 16
 
     public let width: Int
     public let height: Int

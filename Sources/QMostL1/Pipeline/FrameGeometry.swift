@@ -1,0 +1,46 @@
+import Foundation
+import QMostCore
+import QMostFITS
+
+/// What the pipeline needs to know about the instrument behind one raw frame: the instrument model matching
+/// its detector and the spectrograph its header names, and the processing sizes that follow from the fibre pitch.
+struct FrameGeometry {
+    var instrument: InstrumentModel
+    var spectrograph: SpectrographName
+
+    init(primary: FITSHeader, layout: DetectorGeometry, path: String) throws(FileProblem) {
+        guard let model = InstrumentModel.matching(layout) else {
+            throw FileProblem(path: path, problem: "a \(layout.activeColumns) x \(layout.activeRows) detector is neither the 4MOST CCD nor the simulator's small one")
+        }
+        guard let name = primary.string("ESO INS SPEC ID"), let spectrograph = SpectrographName(rawValue: name) else {
+            throw FileProblem(path: path, problem: "ESO INS SPEC ID is \(primary.string("ESO INS SPEC ID").map { "'\($0)'" } ?? "missing"); expected LRS-A, LRS-B or HRS")
+        }
+        instrument = model
+        self.spectrograph = spectrograph
+    }
+
+    var layout: FibreLayout { instrument.fibreLayout }
+    func arm(_ arm: ArmName) -> ArmModel { instrument.arm(spectrograph, arm) }
+
+    var tracer: FibreTracer {
+        FibreTracer(blockWidth: max(16, instrument.detector.activeColumns / 128), matchRadius: 0.45 * layout.pitch)
+    }
+
+    /// The scattered-light grid: cells of about a 24th of the detector; the fibre's own rows are its core and halo
+    /// at the small scale's spacing, but at most 3/4 pitch where neighbours leave only the slitlet gaps free.
+    var scatteredLight: ScatteredLight {
+        ScatteredLight(cellSize: max(64, instrument.detector.activeRows / 24), maskHalfWidth: min(10, 0.75 * layout.pitch))
+    }
+
+    /// The aperture for lamp frames, bright enough that the boxcar's noise does not matter.
+    var lampAperture: BoxcarExtraction { BoxcarExtraction(halfWidth: min(3.5, 0.5 * layout.pitch)) }
+}
+
+extension DetrendedArm {
+    /// This frame with the scattered light the gaps between `traces` show removed (seed 9.1.8).
+    func withoutScatteredLight(_ model: ScatteredLight, traces: [FibreTrace]) -> DetrendedArm {
+        var copy = self
+        copy.electrons = electrons.subtracting(model.map(electrons, traces: traces, ignore: mask.map { $0 != 0 }))
+        return copy
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import QMostCore
+import QMostFITS
+
+
+/// Makes one master of any kind from its raw frames and the masters it needs (paths by kind).
+public enum MasterMaking {
+    /// Writes the master to `path`; returns a short description of what it found (for the event log).
+    public static func make(_ kind: CalibrationKind, frames: [String], frameKinds: [String],
+                            prerequisites: [CalibrationKind: String], to path: String) throws(FileProblem) -> String {
+        precondition(!frames.isEmpty, "a master needs frames")
+        func masters() throws(FileProblem) -> DetectorMasterSet {
+            guard let bias = prerequisites[.bias] else { throw FileProblem(path: path, problem: "no master bias to make it with") }
+            return try DetectorMasterSet.read(bias: bias, dark: prerequisites[.dark], detectorFlat: prerequisites[.detectorFlat])
+        }
+        switch kind {
+        case .bias:
+            try DetectorMasters.bias(frames, to: path)
+            return ""
+        case .dark:
+            try DetectorMasters.dark(frames, bias: try masters().bias, to: path)
+            return ""
+        case .detectorFlat:
+            let m = try masters()
+            try DetectorMasters.detectorFlat(frames, bias: m.bias, dark: m.dark, to: path)
+            return ""
+        case .trace:
+            return try TraceMaking.make(fibreFlats: frames, masters: try masters(), to: path)
+        case .wave:
+            guard let traces = prerequisites[.trace] else { throw FileProblem(path: path, problem: "no fibre trace master to extract the arcs with") }
+            let arcs = zip(frames, frameKinds).filter { $0.1 == FrameKind.arc.rawValue }.map(\.0)
+            let fps = zip(frames, frameKinds).filter { $0.1 == FrameKind.fp.rawValue }.map(\.0)
+            return try WaveMaking.make(arcs: arcs, fabryPerots: fps, masters: try masters(), traces: traces, to: path)
+        }
+    }
+}

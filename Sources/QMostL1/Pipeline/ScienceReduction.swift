@@ -1,0 +1,53 @@
+import Foundation
+import QMostCore
+
+/// One science exposure through L1 part 1 (seed 9.1.1–9.1.12), arm by arm: detector corrections with variance,
+/// scattered light from the gaps between the traces, profile extraction with the overlap solve and cosmic-ray
+/// flagging, and rebinning onto the setting's common wavelength grid.
+public enum ScienceReduction {
+    /// What one arm's reduction found, for logs and benchmarks.
+    public struct ArmSummary: Sendable {
+        public var arm: ArmName
+        public var fibres: Int
+        public var cosmicRayPixels: Int
+    }
+
+    /// The spectra of one arm of `raw` (nil when the frame lacks the arm or the masters do).
+    public static func reduce(arm: ArmName, of raw: String, masters: DetectorMasterSet, traces: [ArmTraces],
+                              solutions: [WavelengthSolutions]) throws(FileProblem) -> (RebinnedSpectra, ArmSummary)? {
+        guard let set = traces.first(where: { $0.arm == arm }), let solution = solutions.first(where: { $0.arm == arm }) else { return nil }
+        let (primary, read) = try RawFrameReader.read(raw, only: [arm])
+        guard let frame = read.first else { return nil }
+        let geometry = try FrameGeometry(primary: primary, layout: frame.layout, path: raw)
+        guard set.profiles.columns == frame.layout.activeColumns, set.profiles.rows == frame.layout.activeRows else {
+            throw FileProblem(path: raw, problem: "\(arm.headerName): the traces were measured on a \(set.profiles.columns) x \(set.profiles.rows) detector")
+        }
+        let image = try masters.correct(frame).withoutScatteredLight(geometry.scatteredLight, traces: set.traces)
+        let extracted = ProfileExtraction(profiles: set.profiles).extract(image: image, traces: set.traces, arm: arm)
+        let rebinned = Rebinning.rebin(extracted.spectra, solutions: solution, onto: SpectralGrid.standard(for: geometry.arm(arm)))
+        return (rebinned, ArmSummary(arm: arm, fibres: set.traces.count, cosmicRayPixels: extracted.cosmicRays))
+    }
+
+    /// Reduces every arm of `raw` with the masters at `calibrations` (paths by kind: bias, trace and wave
+    /// required) and writes the spectra, naming the masters and their tiers, to `path`; returns a summary.
+    public static func reduce(_ raw: String, calibrations: [CalibrationKind: String], used: [UsedCalibration],
+                              to path: String) throws(FileProblem) -> String {
+        guard let bias = calibrations[.bias], let tracePath = calibrations[.trace], let wavePath = calibrations[.wave] else {
+            throw FileProblem(path: raw, problem: "a bias, a trace and a wavelength master are needed")
+        }
+        let masters = try DetectorMasterSet.read(bias: bias, dark: calibrations[.dark], detectorFlat: calibrations[.detectorFlat])
+        let traces = try TraceFile.read(tracePath)
+        let solutions = try WavelengthSolutionFile.read(wavePath).solutions
+        var spectra: [RebinnedSpectra] = [], summaries: [ArmSummary] = []
+        for arm in ArmName.allCases {
+            guard let (s, summary) = try reduce(arm: arm, of: raw, masters: masters, traces: traces, solutions: solutions) else { continue }
+            spectra.append(s)
+            summaries.append(summary)
+        }
+        guard !spectra.isEmpty else { throw FileProblem(path: raw, problem: "no arm has traces and a wavelength solution") }
+        var extra: [String: String] = [:]
+        for s in summaries { extra["QMOST QC \(s.arm.headerName) NCRPIX"] = "\(s.cosmicRayPixels)" }
+        try SpectraFile.write(path, spectra: spectra, inputs: [raw], calibrations: used, extra: extra)
+        return summaries.map { "\($0.arm.headerName) \($0.fibres) fibres, \($0.cosmicRayPixels) cosmic-ray pixels" }.joined(separator: "; ")
+    }
+}

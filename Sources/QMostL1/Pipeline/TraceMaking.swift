@@ -1,0 +1,42 @@
+import Foundation
+import QMostCore
+
+/// The fibre-trace master (seed 9.1.10–9.1.11): the fibre flats, detector-corrected and averaged, traced; the
+/// scattered light between the traces removed; the fibres' spatial profiles fitted; one table per arm.
+public enum TraceMaking {
+    /// Writes the trace file; returns how many fibres each arm traced.
+    public static func make(fibreFlats: [String], masters: DetectorMasterSet, to path: String) throws(FileProblem) -> String {
+        var arms: [ArmTraces] = []
+        for arm in ArmName.allCases {
+            var flats: [DetrendedArm] = []
+            var geometry: FrameGeometry?
+            for f in fibreFlats {
+                let (primary, read) = try RawFrameReader.read(f, only: [arm])
+                guard let frame = read.first else { continue }
+                if geometry == nil { geometry = try FrameGeometry(primary: primary, layout: frame.layout, path: f) }
+                flats.append(try masters.correct(frame))
+            }
+            guard let geometry, var flat = flats.first else { continue }
+            // Several flats: their mean, with the variance of a mean.
+            if flats.count > 1 {
+                let n = Float(flats.count)
+                for i in flat.electrons.pixels.indices {
+                    var s: Float = 0, v: Float = 0
+                    for f in flats { s += f.electrons.pixels[i]; v += f.variance.pixels[i] }
+                    flat.electrons.pixels[i] = s / n
+                    flat.variance.pixels[i] = v / (n * n)
+                    for f in flats.dropFirst() { flat.mask[i] |= f.mask[i] }
+                }
+            }
+            let traces = geometry.tracer.trace(flat.electrons, nominalRows: geometry.layout.fibres.map(\.nominalRow))
+            guard !traces.isEmpty else {
+                throw FileProblem(path: fibreFlats[0], problem: "\(arm.headerName): no fibre could be traced")
+            }
+            let cleaned = flat.withoutScatteredLight(geometry.scatteredLight, traces: traces)
+            arms.append(ArmTraces(arm: arm, traces: traces, profiles: FibreProfiles.measure(flat: cleaned, traces: traces)))
+        }
+        guard !arms.isEmpty else { throw FileProblem(path: fibreFlats[0], problem: "no arm to trace") }
+        try TraceFile.write(path, inputs: fibreFlats, arms: arms)
+        return arms.map { "\($0.arm.headerName) \($0.traces.count) fibres" }.joined(separator: ", ")
+    }
+}

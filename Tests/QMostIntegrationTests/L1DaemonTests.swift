@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import QMostCore
+import QMostStore
+import QMostTesting
+import Testing
+
+/// A simulated night dropped into a running daemon's spool comes out as masters and extracted, wavelength-
+/// calibrated spectra with no manual step; `explain` names each master and its tier; a better master arriving
+/// later re-reduces only the exposures it improves.
+@Suite(.serialized)
+struct L1DaemonTests {
+    /// Simulates one small LRS-A night into `folder`; returns the files it wrote, by kind, from the truth.
+    func simulate(_ night: String, seed: Int, into folder: String, truth: String, in inst: TestInstallation) throws -> [(name: String, kind: String)] {
+        let child = try ChildProcess([TestInstallation.binary, "simulate", "--night", night, "--out", folder, "--truth", truth,
+                                      "--scale", "small", "--spectrographs", "LRS-A", "--seed", "\(seed)"],
+                                     outputPath: inst.dir.file("simulate-\(night).log"))
+        let status = child.wait(timeout: 240) ?? { child.signal(SIGKILL); return -1 }()
+        #expect(status == 0, "\(child.output)")
+        return try String(contentsOfFile: "\(truth)/frames.tsv", encoding: .utf8).split(separator: "\n").dropFirst().map {
+            let f = $0.split(separator: "\t").map(String.init)
+            return (f[0], f[1])
+        }
+    }
+
+    func move(_ names: [String], from folder: String, to spool: String) throws {
+        for n in names { try FileManager.default.moveItem(atPath: "\(folder)/\(n)", toPath: "\(spool)/\(n)") }
+    }
+
+    func reductions(_ inst: TestInstallation, night: String) throws -> [String: (tier: String, runs: Int)] {
+        try inst.repository.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT f.repo_path AS raw, pc.tier AS tier,
+                       (SELECT COUNT(*) FROM stage_runs r WHERE r.subject = 'reduce:' || f.repo_path AND r.outcome = 'ok') AS runs
+                FROM reduced_frames rf JOIN files f ON f.id = rf.file_id JOIN frames fr ON fr.file_id = f.id
+                JOIN product_calibrations pc ON pc.product_id = rf.product_id AND pc.kind = 'bias'
+                WHERE fr.night = ?
+                """, arguments: [night])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["raw"] as String, ($0["tier"] as String, $0["runs"] as Int)) })
+        }
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func aNightInTheSpoolBecomesMastersAndSpectraAndABetterBiasReReducesOnlyWhatItImproves() throws {
+        let inst = try TestInstallation(yaml: "stages:\n  l1: {quiet_period_s: 4}", label: "qmost-l1")
+        let daemon = try inst.startDaemon()
+        defer { daemon.signal(SIGTERM); _ = daemon.wait(timeout: 30) }
+
+        // Night 1, whole, straight into the spool.
+        let first = try simulate("2026-11-20", seed: 5, into: inst.spoolRaw, truth: "\(inst.root)/truth/n1", in: inst)
+        let science1 = first.filter { $0.kind == "science" }.count
+        #expect(science1 == 2)
+        let done1 = try inst.waitUntil(timeout: 300) {
+            try inst.count("SELECT COUNT(*) FROM products WHERE kind = 'l1_spectra' AND night = '2026-11-20'") == science1
+        }
+        #expect(done1, "night 1 reduced; daemon log: \(daemon.output.suffix(3000))")
+        let masters = try inst.repository.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT kind FROM calibrations WHERE night = '2026-11-20' ORDER BY kind")
+        }
+        #expect(Set(masters) == ["bias", "dark", "detector_flat", "trace", "wave"], "masters: \(masters)")
+        for path in try inst.repository.pool.read({ db in try String.fetchAll(db, sql: "SELECT path FROM products") }) {
+            #expect(FileManager.default.fileExists(atPath: "\(inst.root)/\(path)"), "\(path) exists")
+        }
+
+        // explain on a science frame names every master, its file and tier.
+        let raw1 = try #require(try reductions(inst, night: "2026-11-20").keys.sorted().first)
+        let (status, text) = try inst.cli(["explain", "\(inst.root)/\(raw1)"])
+        #expect(status == 0, "\(text)")
+        print("measured: explain of a reduced science frame:\n\(text)")
+        for kind in ["bias", "dark", "detector_flat", "trace", "wave"] {
+            #expect(text.contains(kind) && text.contains("master/2026-11-20/LRS-A/\(kind)"), "explain shows the \(kind) master: \(text)")
+        }
+        #expect(text.contains("[same_night]"), "explain shows tiers: \(text)")
+        let (jsonStatus, json) = try inst.cli(["explain", "--json", "\(inst.root)/\(raw1)"])
+        #expect(jsonStatus == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let l1 = try #require(object?["l1"] as? [String: Any], "\(json)")
+        #expect((l1["calibrations"] as? [[String: Any]])?.count == 5)
+
+        // Night 2 without its biases: reduced with night 1's bias, one night away.
+        let staging = inst.dir.file("staging")
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        let second = try simulate("2026-11-21", seed: 6, into: staging, truth: "\(inst.root)/truth/n2", in: inst)
+        try move(second.filter { $0.kind != "bias" }.map(\.name), from: staging, to: inst.spoolRaw)
+        let done2 = try inst.waitUntil(timeout: 300) { try reductions(inst, night: "2026-11-21").count == 2 }
+        #expect(done2, "night 2 reduced without its biases; log: \(daemon.output.suffix(3000))")
+        #expect(try reductions(inst, night: "2026-11-21").values.allSatisfy { $0.tier == "nearby" && $0.runs == 1 })
+
+        // Its biases arrive late: night 2 is re-reduced with its own bias; night 1 is left alone.
+        try move(second.filter { $0.kind == "bias" }.map(\.name), from: staging, to: inst.spoolRaw)
+        let redone = try inst.waitUntil(timeout: 300) {
+            try reductions(inst, night: "2026-11-21").values.allSatisfy { $0.tier == "same_night" && $0.runs == 2 }
+        }
+        let night2 = try reductions(inst, night: "2026-11-21"), night1 = try reductions(inst, night: "2026-11-20")
+        #expect(redone, "night 2 re-reduced: \(night2); log: \(daemon.output.suffix(3000))")
+        #expect(night1.count == 2 && night1.values.allSatisfy { $0.tier == "same_night" && $0.runs == 1 }, "night 1 untouched: \(night1)")
+        #expect(try inst.count("SELECT COUNT(*) FROM jobs WHERE state = 'dead'") == 0)
+        #expect(try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'l1.rereduced'") == 2)
+    }
+}
