@@ -30,13 +30,17 @@ release: deps
 
 ## demo: a simulated night (every calibration and a science OB, three spectrographs, small scale) written straight
 ## into the embedded default installation's spool (this checkout's etc/ and spool/) and ingested by the daemon,
-## then a synthetic target catalogue: TARG_IDs, shared objects, `ids` and `cone`. The night's truth goes to repo/truth.
+## the night closed so L1 makes its masters and spectra, then a synthetic target catalogue: TARG_IDs, shared objects, `ids` and `cone`. The night's truth goes to repo/truth.
 demo: build
 	$(QMOSTD_DEBUG) simulate --night 2026-11-20 --out spool/raw --truth repo/truth/2026-11-20 --scale small --seed 1
 	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
 	$(QMOSTD_DEBUG) status --config $(CONFIG)
 	$(QMOSTD_DEBUG) log --config $(CONFIG) --lines 12
 	@first=$$(ls repo/raw/2026-11-20/ | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) repo/raw/2026-11-20/$$first
+	@# L1: closing the night starts it at once (otherwise after 30 quiet minutes): masters, then each science frame.
+	$(QMOSTD_DEBUG) night close --config $(CONFIG) 2026-11-20
+	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
+	@l1=$$(ls repo/l1/2026-11-20/ | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) repo/raw/2026-11-20/$${l1%_L1.fits}.fits
 	@# The same bytes dropped again under another name: acknowledged as a duplicate, never stored twice.
 	@first=$$(ls repo/raw/2026-11-20/ | head -1); cp repo/raw/2026-11-20/$$first spool/raw/.again.part && mv spool/raw/.again.part spool/raw/again-$$first
 	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
@@ -65,6 +69,6 @@ test-unit:
 test-integration:
 	$(SWIFT) test --skip-build --filter QMostIntegrationTests $(BUILD_FLAGS)
 
-## bench: release build, then simulator, ingest, queue and catalogue benchmarks printing their figures.
+## bench: release build, then simulator, L1, ingest, queue and catalogue benchmarks printing their figures.
 bench: release
 	.build/release/qmostd-bench

@@ -128,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "qmostd-bench",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostSimulator", "QMostTesting",
+                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostSimulator", "QMostL1", "QMostTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),

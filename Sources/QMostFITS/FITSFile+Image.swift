@@ -81,6 +81,31 @@ extension FITSFile {
         return (pixels, shape)
     }
 
+    /// Rows `rows` (0-based, along NAXIS2) of a 2-D image, row-major: a band of a large image without reading
+    /// the rest.
+    public func readImageRows<T: FITSPixel>(hdu: Int? = nil, rows: Range<Int>, as type: T.Type) throws(FITSError) -> [T] {
+        try requireImage(hdu, "readImageRows")
+        let shape = try handle.imageShape().map { Int($0) }
+        guard shape.count == 2, rows.lowerBound >= 0, rows.upperBound <= shape[1] else {
+            throw usageError(FITSCode.badDimension, "readImageRows", "rows \(rows) of an image of shape \(shape)")
+        }
+        let count = rows.count * shape[0]
+        guard count > 0 else { return [] }
+        var failure: FITSError?
+        let pixels = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(FITSError) {
+                try handle.readPixels(datatype: T.fitsType.datatype, into: UnsafeMutableRawPointer(buffer.baseAddress!), count: count,
+                                      firstElement: rows.lowerBound * shape[0] + 1)
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return pixels
+    }
+
     private func requireImage(_ hdu: Int?, _ call: String) throws(FITSError) {
         guard try hduType(hdu: hdu) == .image else {
             throw usageError(FITSCode.notImage, call, "the HDU at index \(try currentHDU) is a table, not an image")

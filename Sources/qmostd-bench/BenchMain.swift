@@ -1,11 +1,15 @@
 import Foundation
 
-/// `make bench`: simulator, ingest, queue and catalogue figures against the targets. Each benchmark prints one line with its
+/// `make bench`: simulator, L1, ingest, queue and catalogue figures against the targets. Each benchmark prints one line with its
 /// figure and target; the run exits non-zero when a figure misses its target, so regressions are loud.
 @main
 struct BenchMain {
     static func main() async throws {
         let args = CommandLine.arguments.dropFirst()
+        if args.first == "--l1-child" {
+            try L1BenchChild.run(Array(args.dropFirst()))
+            return
+        }
         let only = args.first { !$0.hasPrefix("-") }
         let quick = args.contains("--quick")
         let scratch = ProcessInfo.processInfo.environment["QMOSTD_BENCH_DIR"] ?? FileManager.default.temporaryDirectory.path
@@ -14,6 +18,9 @@ struct BenchMain {
         // First: its peak-memory figures are the process's high-water mark.
         if only == nil || only == "simulate" {
             results += try await withScratchDirectory(scratch, "simulate") { try SimulatorBench(quick: quick).run(in: $0) }
+        }
+        if only == nil || only == "l1" {
+            results += try await withScratchDirectory(scratch, "l1") { try L1Bench(quick: quick).run(in: $0) }
         }
         if only == nil || only == "hash" {
             results += try await withScratchDirectory(scratch, "hash") { try HashBench(quick: quick).run(in: $0) }

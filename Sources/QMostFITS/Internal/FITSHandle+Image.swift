@@ -28,11 +28,11 @@ extension FITSHandle {
     }
 
     /// Reads `count` pixels converted to `datatype`; cfitsio applies BSCALE/BZERO.
-    func readPixels(datatype: Int32, into buffer: UnsafeMutableRawPointer, count: Int) throws(FITSError) {
+    func readPixels(datatype: Int32, into buffer: UnsafeMutableRawPointer, count: Int, firstElement: Int = 1) throws(FITSError) {
         guard count > 0 else { return }
         var anyNull: Int32 = 0
         try call("ffgpv") { f, status in
-            _ = ffgpv(f, datatype, 1, LONGLONG(count), nil, buffer, &anyNull, &status)
+            _ = ffgpv(f, datatype, LONGLONG(firstElement), LONGLONG(count), nil, buffer, &anyNull, &status)
         }
     }
 

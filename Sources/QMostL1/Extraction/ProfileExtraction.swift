@@ -5,9 +5,10 @@ import QMostCore
 ///
 /// Each detector column (the dispersion runs along the columns) is modelled as d(y) = Σₙ Sₙ ψₙ(y): the fibres'
 /// pixel-integrated profiles from ``FibreProfiles`` scaled by their fluxes, solved by weighted least squares as
-/// the banded system C S = D (neighbours ±``band`` apart). The first solve weights by the propagated pixel
-/// variance; later ones replace the pixel's own shot noise by the model's (σ² = var − e + model), which removes
-/// the low-count bias of data-based weights. Pixels masked in the input are left out.
+/// the banded system C S = D (neighbours ±``band`` apart). The variance of a pixel is the smooth noise floor of
+/// the propagated variance (``NoiseFloor``: read noise, dark, masters) plus shot noise: the data's for the first
+/// solve, the model's for the refits, which removes the low-count bias of data-based weights. Pixels masked in
+/// the input are left out.
 ///
 /// Cosmic rays: a 2D prior pass marks pixels that stand out from their neighbours along the dispersion (where
 /// neither the profile nor the spectrum can make a sharp step — but an emission line can, so this is only a
@@ -64,22 +65,43 @@ public struct ProfileExtraction: Sendable {
         defer { column.release() }
         var newFlags = 0
 
-        func process(_ x: Int, flagging: Bool) {
+        // Columns are fitted in blocks of 64, copied column-major into scratch first so that each
+        // column's rows are contiguous (the image is row-major; reading a column directly would miss the cache on
+        // every row).
+        let blockColumns = 64
+        var be = [Float](repeating: 0, count: blockColumns * h), bv = be
+        var bm = [UInt8](repeating: 0, count: blockColumns * h), bo = bm, bw = bm
+        func process(_ x0: Int, _ columns: [Int], flagging: Bool) {
+            let nb = min(blockColumns, w - x0)
+            for y in 0..<h {
+                let row = y * w + x0
+                for j in 0..<nb {
+                    be[j * h + y] = image.electrons.pixels[row + j]
+                    bv[j * h + y] = image.variance.pixels[row + j]
+                    bm[j * h + y] = image.mask[row + j]
+                    bo[j * h + y] = mask[row + j]
+                    bw[j * h + y] = work[row + j]
+                }
+            }
             NormalCDF.table.withUnsafeBufferPointer { t in
-                image.electrons.pixels.withUnsafeBufferPointer { e in
-                    image.variance.pixels.withUnsafeBufferPointer { v in
-                        image.mask.withUnsafeBufferPointer { inMask in
-                            mask.withUnsafeMutableBufferPointer { outMask in
-                                work.withUnsafeMutableBufferPointer { work in
-                                    let added = extractColumn(x, width: w, e: e, v: v, inMask: inMask, outMask: outMask, work: work,
-                                                              traces: traces, order: order, model: model, column: column, floor: floor,
-                                                              flagging: flagging, t: t)
-                                    newFlags += added
-                                    // Store the fluxes in trace order.
-                                    for (n, f) in order.enumerated() {
-                                        flux[f * w + x] = Float(model.flux[n])
-                                        variance[f * w + x] = Float(model.fluxVariance[n])
-                                        specMask[f * w + x] = column.fibreBits[n]
+                be.withUnsafeBufferPointer { e in
+                    bv.withUnsafeBufferPointer { v in
+                        bm.withUnsafeBufferPointer { inMask in
+                            bo.withUnsafeMutableBufferPointer { outMask in
+                                bw.withUnsafeMutableBufferPointer { work in
+                                    for x in columns {
+                                        let j = x - x0
+                                        let added = extractColumn(x, base: j * h, stride: 1, e: e.baseAddress!, v: v.baseAddress!,
+                                                                  inMask: inMask.baseAddress!, outMask: outMask.baseAddress!, work: work.baseAddress!,
+                                                                  traces: traces, order: order, model: model, column: column, floor: floor,
+                                                                  flagging: flagging, t: t)
+                                        newFlags += added
+                                        // Store the fluxes in trace order.
+                                        for (n, f) in order.enumerated() {
+                                            flux[f * w + x] = Float(model.flux[n])
+                                            variance[f * w + x] = Float(model.fluxVariance[n])
+                                            specMask[f * w + x] = column.fibreBits[n]
+                                        }
                                     }
                                 }
                             }
@@ -87,8 +109,17 @@ public struct ProfileExtraction: Sendable {
                     }
                 }
             }
+            for y in 0..<h {
+                let row = y * w + x0
+                for j in 0..<nb {
+                    mask[row + j] = bo[j * h + y]
+                    work[row + j] = bw[j * h + y]
+                }
+            }
         }
-        for x in 0..<w { process(x, flagging: flagCosmicRays) }
+        for x0 in stride(from: 0, to: w, by: blockColumns) {
+            process(x0, Array(x0..<min(w, x0 + blockColumns)), flagging: flagCosmicRays)
+        }
         if flagCosmicRays {
             // Grow the flags across columns: a neighbour in the next column that the fit found high is hit too.
             var touched = Set<Int>()
@@ -108,7 +139,8 @@ public struct ProfileExtraction: Sendable {
                     }
                 }
             }
-            for x in touched.sorted() { process(x, flagging: false) }
+            let byBlock = Dictionary(grouping: touched.sorted()) { $0 / blockColumns * blockColumns }
+            for (x0, columns) in byBlock.sorted(by: { $0.key < $1.key }) { process(x0, columns, flagging: false) }
         }
         let spectra = ExtractedSpectra(arm: arm, slitPositions: traces.map(\.slitPosition), columns: w, flux: flux,
                                        variance: variance, mask: specMask)
@@ -118,16 +150,17 @@ public struct ProfileExtraction: Sendable {
     /// Fits one column; returns the pixels it newly flagged. Fluxes, variances and quality bits are left in
     /// `model` and `column` in row order of the fibres.
     @inline(__always)
-    func extractColumn(_ x: Int, width w: Int, e: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>,
-                       inMask: UnsafeBufferPointer<UInt8>, outMask: UnsafeMutableBufferPointer<UInt8>,
-                       work: UnsafeMutableBufferPointer<UInt8>, traces: [FibreTrace], order: [Int], model: ColumnModel,
+    /// Pixel y of the column is element `base + y * stride` of `e`, `v`, `inMask`, `outMask` and `work`.
+    func extractColumn(_ x: Int, base: Int, stride: Int, e: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                       inMask: UnsafePointer<UInt8>, outMask: UnsafeMutablePointer<UInt8>,
+                       work: UnsafeMutablePointer<UInt8>, traces: [FibreTrace], order: [Int], model: ColumnModel,
                        column: ColumnBuffers, floor: NoiseFloor, flagging: Bool, t: UnsafeBufferPointer<Double>) -> Int {
         let h = model.rows
         let cosmic = BadPixelMask.cosmicRay
         // Load the column.
         floor.fill(column: x, rows: h, column.floor)
         for y in 0..<h {
-            let k = y * w + x
+            let k = base + y * stride
             let ev = Double(e[k]), vv = Double(v[k])
             model.data[y] = ev
             column.usable[y] = inMask[k] == 0 && vv > 0 && ev.isFinite && vv.isFinite
@@ -172,10 +205,11 @@ public struct ProfileExtraction: Sendable {
                     column.z[y] = column.keep[y] > 0 ? (model.data[y] - m) / (column.variance[y] + tolerance * m * m).squareRoot() : 0
                 }
                 var found = 0
-                for y in 0..<h where column.z[y] > (work[y * w + x] & 1 != 0 ? kappaPrior : kappa) {
+                for y in 0..<h where column.z[y] > (work[base + y * stride] & 1 != 0 ? kappaPrior : kappa) {
                     column.cosmic[y] = true
                     found += 1
                 }
+                if found == 0 { found = absorbedCandidates(base: base, stride: stride, work: work, model: model, column: column) }
                 if found > 0 {
                     // Grow along the column.
                     for y in 0..<h where column.cosmic[y] && column.keep[y] > 0 {
@@ -188,7 +222,7 @@ public struct ProfileExtraction: Sendable {
                     added += found
                 }
                 if found == 0 || pass == passes - 1 {
-                    for y in 0..<h where column.z[y] > kappaGrow && !column.cosmic[y] { work[y * w + x] |= 2 }
+                    for y in 0..<h where column.z[y] > kappaGrow && !column.cosmic[y] { work[base + y * stride] |= 2 }
                 }
                 guard found > 0 else { break }
                 // Refit without the flagged pixels.
@@ -200,7 +234,7 @@ public struct ProfileExtraction: Sendable {
                 weigh()
             }
         }
-        for y in 0..<h where column.cosmic[y] { outMask[y * w + x] |= cosmic }
+        for y in 0..<h where column.cosmic[y] { outMask[base + y * stride] |= cosmic }
         // Quality per fibre: a left-out pixel where the profile holds more than 1% of the light.
         for n in 0..<model.fibres {
             var bits: UInt8 = model.dead[n] ? ExtractedSpectra.noData : 0
@@ -215,6 +249,70 @@ public struct ProfileExtraction: Sendable {
     }
 }
 
+extension ProfileExtraction {
+    /// Prior candidates a fibre's fit has absorbed (seed 9.1.7, the a-posteriori step): a short track along the
+    /// core of a fibre in one column can be fitted by raising the flux, which leaves it no residual but
+    /// overshoots the fibre's other pixels. Where a fit overshoots a pixel by more than ``kappa`` σ and the
+    /// unflagged candidates carry less than 95% of the fibre's weight (flagged pixels included), the candidates are left out and tested
+    /// against the refit without them; those above ``kappaPrior`` σ are flagged, the rest restored. An emission
+    /// line fits the profile and overshoots nothing. Returns the pixels flagged; leaves the model consistent
+    /// with the flags.
+    @inline(__always)
+    func absorbedCandidates(base: Int, stride: Int, work: UnsafeMutablePointer<UInt8>, model: ColumnModel,
+                            column: ColumnBuffers) -> Int {
+        let h = model.rows
+        var trials = 0
+        for n in 0..<model.fibres {
+            let lo = model.lo[n], p = model.profile + n * model.window
+            var lowest = 0.0, candidate = 0.0, total = 0.0
+            for k in 0..<model.count[n] {
+                let y = lo + k
+                // The fibre's whole weight counts, flagged pixels too: after a long track is flagged, what is left
+                // of it must not pass for the fibre.
+                guard column.usable[y] else { continue }
+                let pw = p[k] * p[k] / column.variance[y]
+                total += pw
+                guard column.keep[y] > 0 else { continue }
+                if work[base + y * stride] & 1 != 0 && column.z[y] > 0 { candidate += pw } else if p[k] > 0.01 { lowest = min(lowest, column.z[y]) }
+            }
+            guard lowest < -kappa, candidate > 0, candidate < 0.95 * total else { continue }
+            for k in 0..<model.count[n] {
+                let y = lo + k
+                if column.keep[y] > 0 && work[base + y * stride] & 1 != 0 && column.z[y] > 0 && !column.trial[y] {
+                    column.trial[y] = true
+                    column.keep[y] = 0
+                    trials += 1
+                }
+            }
+        }
+        guard trials > 0 else { return 0 }
+        for y in 0..<h { model.weight[y] = column.keep[y] / column.variance[y] }
+        model.solve(variances: false)
+        model.computeModel()
+        let tolerance = profileTolerance * profileTolerance
+        var found = 0
+        for y in 0..<h where column.trial[y] {
+            column.trial[y] = false
+            let m = model.model[y], v = column.floor[y] + max(m, 0)
+            let z = (model.data[y] - m) / (v + tolerance * m * m).squareRoot()
+            column.z[y] = z
+            if z > kappaPrior {
+                column.cosmic[y] = true
+                found += 1
+            } else {
+                column.keep[y] = 1
+            }
+        }
+        if found == 0 {
+            // Nothing confirmed: back to the fit with every candidate.
+            for y in 0..<h { model.weight[y] = column.keep[y] / column.variance[y] }
+            model.solve(variances: true)
+            model.computeModel()
+        }
+        return found
+    }
+}
+
 /// Per-row scratch of one column beside the model's.
 final class ColumnBuffers {
     /// The signal-independent variance along the column.
@@ -225,6 +323,8 @@ final class ColumnBuffers {
     let cosmic: UnsafeMutablePointer<Bool>
     /// 1 for a pixel the fit uses, 0 for one it leaves out.
     let keep: UnsafeMutablePointer<Double>
+    /// Candidates left out on trial.
+    let trial: UnsafeMutablePointer<Bool>
     var fibreBits: [UInt8]
 
     init(rows: Int, fibres: Int) {
@@ -235,6 +335,8 @@ final class ColumnBuffers {
         usable = .allocate(capacity: rows)
         cosmic = .allocate(capacity: rows)
         keep = .allocate(capacity: rows)
+        trial = .allocate(capacity: rows)
+        trial.initialize(repeating: false, count: rows)
     }
 
     func release() {
@@ -244,5 +346,6 @@ final class ColumnBuffers {
         usable.deallocate()
         cosmic.deallocate()
         keep.deallocate()
+        trial.deallocate()
     }
 }

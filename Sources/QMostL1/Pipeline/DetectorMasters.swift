@@ -81,16 +81,4 @@ extension LoadedMaster {
         return a
     }
 
-    /// The linearity fit recorded in arm `arm`'s header, if any.
-    public func linearity(_ arm: ArmName) -> LinearityFit? {
-        guard let h = arms[arm]?.header, let n = h.int("QMOST LIN NPOINTS") else { return nil }
-        var beta: [Double] = [], maximum: [Double] = []
-        var o = 1
-        while let b = h.double("QMOST LIN OUT\(o) BETA") {
-            beta.append(b)
-            maximum.append(h.double("QMOST LIN OUT\(o) MAX") ?? .infinity)
-            o += 1
-        }
-        return beta.isEmpty ? nil : LinearityFit(beta: beta, maximumSignal: maximum, points: Int(n))
-    }
 }

@@ -37,10 +37,16 @@ struct FrameGeometry {
 }
 
 extension DetrendedArm {
-    /// This frame with the scattered light the gaps between `traces` show removed (seed 9.1.8).
+    /// Removes the scattered light the gaps between `traces` show (seed 9.1.8), in place.
+    mutating func subtractScatteredLight(_ model: ScatteredLight, traces: [FibreTrace]) {
+        let map = model.map(electrons, traces: traces, ignore: mask.map { $0 != 0 })
+        for i in electrons.pixels.indices { electrons.pixels[i] -= map.pixels[i] }
+    }
+
+    /// This frame with the scattered light removed.
     func withoutScatteredLight(_ model: ScatteredLight, traces: [FibreTrace]) -> DetrendedArm {
         var copy = self
-        copy.electrons = electrons.subtracting(model.map(electrons, traces: traces, ignore: mask.map { $0 != 0 }))
+        copy.subtractScatteredLight(model, traces: traces)
         return copy
     }
 }

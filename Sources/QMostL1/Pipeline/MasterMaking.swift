@@ -11,18 +11,19 @@ public enum MasterMaking {
         precondition(!frames.isEmpty, "a master needs frames")
         func masters() throws(FileProblem) -> DetectorMasterSet {
             guard let bias = prerequisites[.bias] else { throw FileProblem(path: path, problem: "no master bias to make it with") }
-            return try DetectorMasterSet.read(bias: bias, dark: prerequisites[.dark], detectorFlat: prerequisites[.detectorFlat])
+            return try DetectorMasterSet.open(bias: bias, dark: prerequisites[.dark], detectorFlat: prerequisites[.detectorFlat])
         }
         switch kind {
         case .bias:
             try DetectorMasters.bias(frames, to: path)
             return ""
         case .dark:
-            try DetectorMasters.dark(frames, bias: try masters().bias, to: path)
+            try DetectorMasters.dark(frames, bias: try LoadedMaster.read(try masters().bias.path), to: path)
             return ""
         case .detectorFlat:
             let m = try masters()
-            try DetectorMasters.detectorFlat(frames, bias: m.bias, dark: m.dark, to: path)
+            try DetectorMasters.detectorFlat(frames, bias: try LoadedMaster.read(m.bias.path),
+                                             dark: try m.dark.map { d throws(FileProblem) in try LoadedMaster.read(d.path) }, to: path)
             return ""
         case .trace:
             return try TraceMaking.make(fibreFlats: frames, masters: try masters(), to: path)

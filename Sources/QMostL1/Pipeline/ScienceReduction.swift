@@ -16,13 +16,18 @@ public enum ScienceReduction {
     public static func reduce(arm: ArmName, of raw: String, masters: DetectorMasterSet, traces: [ArmTraces],
                               solutions: [WavelengthSolutions]) throws(FileProblem) -> (RebinnedSpectra, ArmSummary)? {
         guard let set = traces.first(where: { $0.arm == arm }), let solution = solutions.first(where: { $0.arm == arm }) else { return nil }
-        let (primary, read) = try RawFrameReader.read(raw, only: [arm])
-        guard let frame = read.first else { return nil }
-        let geometry = try FrameGeometry(primary: primary, layout: frame.layout, path: raw)
-        guard set.profiles.columns == frame.layout.activeColumns, set.profiles.rows == frame.layout.activeRows else {
-            throw FileProblem(path: raw, problem: "\(arm.headerName): the traces were measured on a \(set.profiles.columns) x \(set.profiles.rows) detector")
+        // The raw pixels live only while they are corrected: a full-size arm's memory is then the corrected planes.
+        func corrected() throws(FileProblem) -> (DetrendedArm, FrameGeometry)? {
+            let (primary, read) = try RawFrameReader.read(raw, only: [arm])
+            guard let frame = read.first else { return nil }
+            let geometry = try FrameGeometry(primary: primary, layout: frame.layout, path: raw)
+            guard set.profiles.columns == frame.layout.activeColumns, set.profiles.rows == frame.layout.activeRows else {
+                throw FileProblem(path: raw, problem: "\(arm.headerName): the traces were measured on a \(set.profiles.columns) x \(set.profiles.rows) detector")
+            }
+            return (try masters.correct(frame), geometry)
         }
-        let image = try masters.correct(frame).withoutScatteredLight(geometry.scatteredLight, traces: set.traces)
+        guard case (var image, let geometry)? = try corrected() else { return nil }
+        image.subtractScatteredLight(geometry.scatteredLight, traces: set.traces)
         let extracted = ProfileExtraction(profiles: set.profiles).extract(image: image, traces: set.traces, arm: arm)
         let rebinned = Rebinning.rebin(extracted.spectra, solutions: solution, onto: SpectralGrid.standard(for: geometry.arm(arm)))
         return (rebinned, ArmSummary(arm: arm, fibres: set.traces.count, cosmicRayPixels: extracted.cosmicRays))
@@ -35,7 +40,7 @@ public enum ScienceReduction {
         guard let bias = calibrations[.bias], let tracePath = calibrations[.trace], let wavePath = calibrations[.wave] else {
             throw FileProblem(path: raw, problem: "a bias, a trace and a wavelength master are needed")
         }
-        let masters = try DetectorMasterSet.read(bias: bias, dark: calibrations[.dark], detectorFlat: calibrations[.detectorFlat])
+        let masters = try DetectorMasterSet.open(bias: bias, dark: calibrations[.dark], detectorFlat: calibrations[.detectorFlat])
         let traces = try TraceFile.read(tracePath)
         let solutions = try WavelengthSolutionFile.read(wavePath).solutions
         var spectra: [RebinnedSpectra] = [], summaries: [ArmSummary] = []

@@ -33,48 +33,112 @@ public struct DetrendedArm: Sendable {
     public var mask: [UInt8]
 }
 
+/// The masters' values over a band of rows (row-major, the active width); any may be absent. Reading masters a
+/// band at a time keeps a full-size correction from holding seven master planes in memory.
+public struct MasterRows: Sendable {
+    public var bias: [Float]?
+    public var biasVariance: [Float]?
+    /// ADU/s.
+    public var dark: [Float]?
+    public var darkVariance: [Float]?
+    public var flat: [Float]?
+    public var flatVariance: [Float]?
+    public var mask: [UInt8]?
+
+    public init(bias: [Float]? = nil, biasVariance: [Float]? = nil, dark: [Float]? = nil, darkVariance: [Float]? = nil,
+                flat: [Float]? = nil, flatVariance: [Float]? = nil, mask: [UInt8]? = nil) {
+        self.bias = bias
+        self.biasVariance = biasVariance
+        self.dark = dark
+        self.darkVariance = darkVariance
+        self.flat = flat
+        self.flatVariance = flatVariance
+        self.mask = mask
+    }
+}
+
 /// The detector corrections of seed 9.1.1–9.1.6 in their order: overscan, crosstalk, master bias, linearity,
 /// dark scaled by the dark time, conversion to electrons with each output's gain, detector flat, bad-pixel mask.
 /// The variance is propagated throughout: the read noise (from the overscan), the shot noise of the signal,
-/// and the masters' own variances.
+/// and the masters' own variances. All steps happen in one pass over each row.
 public enum Detrending {
+    /// Rows per band of masters read at a time.
+    public static let bandRows = 512
+
+    /// Corrects `frame` with masters held in memory.
     public static func apply(_ frame: ArmFrame, calibrations c: ArmCalibrations, biasVariance: Plane? = nil,
                              darkVariance: Plane? = nil, flatVariance: Plane? = nil) -> DetrendedArm {
+        let w = frame.layout.activeColumns
+        func band(_ p: Plane?, _ rows: Range<Int>) -> [Float]? { p.map { Array($0.pixels[(rows.lowerBound * w)..<(rows.upperBound * w)]) } }
+        return apply(frame, linearity: c.linearity, crosstalk: c.crosstalk, readNoise: c.readNoise) { rows in
+            MasterRows(bias: band(c.bias, rows), biasVariance: band(biasVariance, rows), dark: band(c.dark, rows),
+                       darkVariance: band(darkVariance, rows), flat: band(c.flat, rows), flatVariance: band(flatVariance, rows),
+                       mask: c.mask.map { Array($0.bits[(rows.lowerBound * w)..<(rows.upperBound * w)]) })
+        }
+    }
+
+    /// Corrects `frame` with masters read band by band from `masters` (called with consecutive row ranges).
+    public static func apply<E: Error>(_ frame: ArmFrame, linearity: LinearityFit?, crosstalk: CrosstalkCorrection?, readNoise: [Double]?,
+                                       masters: (Range<Int>) throws(E) -> MasterRows) throws(E) -> DetrendedArm {
         let layout = frame.layout
-        let (overscanned, levels) = OverscanCorrection.corrected(frame)
-        var p = overscanned
-        if let x = c.crosstalk { p = x.apply(to: p, layout: layout) }
-        if let b = c.bias { p = p.subtracting(b) }
-        if let l = c.linearity { p = l.apply(to: p, layout: layout) }
-        if let d = c.dark { p = p.subtracting(d, scale: Float(frame.darkTime)) }
-        var electrons = p, variance = Plane(width: p.width, height: p.height)
+        let w = layout.activeColumns, h = layout.activeRows
+        let levels = OverscanCorrection.levels(of: frame)
+        var electrons = Plane(width: w, height: h), variance = Plane(width: w, height: h)
+        var mask = [UInt8](repeating: 0, count: w * h)
+        // Per pixel: the output it belongs to and where its raw value sits.
+        var output = [Int](repeating: 0, count: w), rawColumn = [Int](repeating: 0, count: w)
         for (i, amp) in layout.amplifiers.enumerated() {
-            let g = frame.gains[i], ron = (c.readNoise?[i] ?? levels.readNoise[i]) * g
-            for y in 0..<p.height {
-                for x in amp.trimmed {
-                    let k = y * p.width + x
-                    var e = Double(p.pixels[k]) * g
+            let offset = amp.trimmed.lowerBound - amp.active.lowerBound
+            for x in amp.active { output[x + offset] = i; rawColumn[x + offset] = x }
+        }
+        let gains = frame.gains
+        let ron = (0..<layout.amplifierCount).map { (readNoise?[$0] ?? levels.readNoise[$0]) * gains[$0] }
+        let t = frame.darkTime
+        var row = [Float](repeating: 0, count: w)
+        for start in stride(from: 0, to: h, by: bandRows) {
+            let rows = start..<min(h, start + bandRows)
+            let m = try masters(rows)
+            if let bits = m.mask { for (k, b) in bits.enumerated() { mask[start * w + k] = b } }
+            for y in rows {
+                for x in 0..<w { row[x] = frame.raw(rawColumn[x], y) - Float(levels.levels[output[x]][y]) }
+                if let crosstalk, layout.amplifierCount == 2, crosstalk.coefficients.count == 2 {
+                    let half = layout.activeColumnsPerAmplifier
+                    let c01 = Float(crosstalk.coefficients[0][1]), c10 = Float(crosstalk.coefficients[1][0])
+                    for d in 0..<half {
+                        let a = row[d], b = row[w - 1 - d]
+                        row[w - 1 - d] = b - c01 * a
+                        row[d] = a - c10 * b
+                    }
+                }
+                let base = (y - start) * w
+                for x in 0..<w {
+                    let k = base + x, o = output[x], g = gains[o]
+                    var adu = Double(row[x]) - Double(m.bias?[k] ?? 0)
+                    if let linearity { adu = linearity.corrected(adu, output: o) }
+                    let darkRate = Double(m.dark?[k] ?? 0)
+                    adu -= darkRate * t
+                    var e = adu * g
                     // Shot noise of what the pixel collected (signal and dark), read noise, and the masters'. The
                     // pixel's own value estimates its mean: unclipped, so the variance stays unbiased for faint
                     // pixels (clipping a noisy value at 0 would overstate it), and floored only where noise drove it
                     // far below zero.
-                    var v = e + (c.dark.map { Double($0.pixels[k]) * frame.darkTime * g } ?? 0) + ron * ron
-                    v = max(v, 0.25 * ron * ron)
-                    if let bv = biasVariance { v += Double(bv.pixels[k]) * g * g }
-                    if let dv = darkVariance { v += Double(dv.pixels[k]) * frame.darkTime * frame.darkTime * g * g }
-                    if let f = c.flat {
-                        let r = Double(f.pixels[k])
+                    var v = e + darkRate * t * g + ron[o] * ron[o]
+                    v = max(v, 0.25 * ron[o] * ron[o])
+                    if let bv = m.biasVariance { v += Double(bv[k]) * g * g }
+                    if let dv = m.darkVariance { v += Double(dv[k]) * t * t * g * g }
+                    if let f = m.flat {
+                        let r = Double(f[k])
                         if r > 0 {
-                            let fv = flatVariance.map { Double($0.pixels[k]) } ?? 0
+                            let fv = Double(m.flatVariance?[k] ?? 0)
                             v = v / (r * r) + e * e * fv / (r * r * r * r)
                             e /= r
                         }
                     }
-                    electrons.pixels[k] = Float(e)
-                    variance.pixels[k] = Float(v)
+                    electrons.pixels[y * w + x] = Float(e)
+                    variance.pixels[y * w + x] = Float(v)
                 }
             }
         }
-        return DetrendedArm(electrons: electrons, variance: variance, mask: c.mask?.bits ?? [UInt8](repeating: 0, count: p.pixels.count))
+        return DetrendedArm(electrons: electrons, variance: variance, mask: mask)
     }
 }

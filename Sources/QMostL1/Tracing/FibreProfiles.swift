@@ -68,7 +68,7 @@ public struct FibreProfiles: Sendable, Equatable {
         }
         let fitter = ProfileFitter(flat: flat, traces: ordered)
         let margin = min(8, w / 4)
-        let global = fitter.fit(columns: spread(margin, w - margin, 2 * columnsPerZone), rows: 0..<h, start: start)
+        let global = fitter.fit(columns: spread(margin, w - margin, columnsPerZone), rows: 0..<h, start: start)
         var shapes: [ProfileShape] = [], chi: [Double] = []
         for rz in 0..<rowZones {
             for cz in 0..<columnZones {
@@ -145,13 +145,19 @@ struct ProfileFitter {
         }
         let maxFibres = columns.map(\.fibres.count).max() ?? 1
         let model = ColumnModel(rows: h, fibres: maxFibres, band: 3, window: 2 * halfWidth + 1)
-        // Left-out pixels per column (mask, unusable variance, outliers), as weights 0.
-        var excluded = columns.map { col in
-            col.counted.filter { y in
-                let k = y * w + col.x
-                return flat.mask[k] != 0 || !(flat.variance.pixels[k] > 0) || !flat.electrons.pixels[k].isFinite
+        // Data and weights of the rows each column's fibres touch (0 = left out: mask, unusable variance, outliers).
+        var data = [Double](repeating: 0, count: columns.count * h), weights = data
+        for (ci, col) in columns.enumerated() {
+            for c in col.centres {
+                let cr = Int(c.rounded())
+                for y in max(0, cr - halfWidth)...min(h - 1, cr + halfWidth) {
+                    let i = y * w + col.x
+                    let v = Double(flat.variance.pixels[i]), e = Double(flat.electrons.pixels[i])
+                    data[ci * h + y] = e
+                    weights[ci * h + y] = flat.mask[i] != 0 || !(v > 0) || !e.isFinite || !v.isFinite ? 0 : 1 / v
+                }
             }
-        }.map(Set.init)
+        }
 
         func chiSquare(_ shape: ProfileShape, flagging: Bool) -> (sum: Double, points: Int) {
             var total = 0.0, points = 0
@@ -165,11 +171,9 @@ struct ProfileFitter {
                     // Weights on every row the fibres touch; data outside the counted rows still anchors the fluxes.
                     for n in 0..<col.fibres.count {
                         for k in 0..<model.count[n] {
-                            let y = model.lo[n] + k, i = y * w + col.x
-                            let v = Double(flat.variance.pixels[i])
-                            let bad = flat.mask[i] != 0 || !(v > 0) || excluded[ci].contains(y)
-                            model.data[y] = Double(flat.electrons.pixels[i])
-                            model.weight[y] = bad ? 0 : 1 / v
+                            let y = model.lo[n] + k
+                            model.data[y] = data[ci * h + y]
+                            model.weight[y] = weights[ci * h + y]
                         }
                     }
                     model.solve(variances: false)
@@ -178,7 +182,7 @@ struct ProfileFitter {
                         let r = model.data[y] - model.model[y]
                         let v = 1 / model.weight[y]
                         if flagging && r * r > 36 * (v + 0.0025 * model.model[y] * model.model[y]) {
-                            excluded[ci].insert(y)
+                            weights[ci * h + y] = 0
                             continue
                         }
                         total += r * r / v
@@ -197,7 +201,7 @@ struct ProfileFitter {
         _ = chiSquare(shape(best), flagging: true)
         for _ in 0..<2 {
             best = Simplex.minimise({ chiSquare(shape($0), flagging: false).sum }, start: best, step: [0.05, 0.4, 0.2],
-                                    tolerance: 1e-9, evaluations: 300).point
+                                    tolerance: 1e-8, evaluations: 200).point
             _ = chiSquare(shape(best), flagging: true)
         }
         let final = chiSquare(shape(best), flagging: false)

@@ -67,6 +67,20 @@ public struct NightPlan: Sendable, Equatable {
         public var scienceExposureTime: Double
         public var darkTime: Double
 
+        public init(biases: Int, darks: Int, ledLevels: [Double], fibreFlats: Int, arcs: Int, fabryPerots: Int, twilightFlats: Int,
+                    blockExposures: [Int], scienceExposureTime: Double, darkTime: Double) {
+            self.biases = biases
+            self.darks = darks
+            self.ledLevels = ledLevels
+            self.fibreFlats = fibreFlats
+            self.arcs = arcs
+            self.fabryPerots = fabryPerots
+            self.twilightFlats = twilightFlats
+            self.blockExposures = blockExposures
+            self.scienceExposureTime = scienceExposureTime
+            self.darkTime = darkTime
+        }
+
         public static func `default`(_ scale: SimulationScale) -> Counts {
             switch scale {
             case .small:
