@@ -59,4 +59,12 @@ struct CalibrationAssociationTests {
         }
         #expect(throws: (any Error).self) { try Configuration.parse("calibrations:\n  max_nights: {bias: -1}\n", path: "/x/etc/qmostd.yaml") }
     }
+
+    @Test func crosstalkIsConfiguredPerDetectorAndCheckedForShape() throws {
+        let c = try Configuration.parse("calibrations:\n  crosstalk: {LRS-A/BLUE: [[0, 3.2e-4], [-1.8e-4, 0]]}\n", path: "/x/etc/qmostd.yaml")
+        #expect(c.crosstalk["LRS-A/BLUE"] == [[0, 3.2e-4], [-1.8e-4, 0]])
+        for bad in ["{LRS-C/BLUE: [[0, 1], [1, 0]]}", "{LRS-A/BLUE: [[0, 1]]}", "{BLUE: [[0, 1], [1, 0]]}"] {
+            #expect(throws: (any Error).self, "\(bad)") { try Configuration.parse("calibrations:\n  crosstalk: \(bad)\n", path: "/x/etc/qmostd.yaml") }
+        }
+    }
 }

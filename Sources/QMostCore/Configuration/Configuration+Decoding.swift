@@ -25,7 +25,9 @@ extension Configuration: Decodable {
         stages = try c.value(.stages, or: d.stages)
         alerts = try c.value(.alerts, or: d.alerts)
         targets = try c.value(.targets, or: d.targets)
-        calibrationWindows = try c.decodeIfPresent(CalibrationsSection.self, forKey: .calibrations)?.windows ?? d.calibrationWindows
+        let calibrations = try c.decodeIfPresent(CalibrationsSection.self, forKey: .calibrations)
+        calibrationWindows = calibrations?.windows ?? d.calibrationWindows
+        crosstalk = calibrations?.crosstalk ?? d.crosstalk
         for name in stages.keys where StageName(rawValue: name) == nil {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: [CodingKeys.stages, AnyCodingKey(stringValue: name)],
@@ -283,7 +285,8 @@ extension Configuration {
 /// `calibrations: {max_nights: {bias: 7, ...}}`: kinds not named keep their default window.
 struct CalibrationsSection: Decodable {
     var windows: [CalibrationKind: Int]
-    enum CodingKeys: String, CodingKey, CaseIterable { case maxNights = "max_nights" }
+    var crosstalk: [String: [[Double]]]
+    enum CodingKeys: String, CodingKey, CaseIterable { case maxNights = "max_nights", crosstalk }
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -298,6 +301,19 @@ struct CalibrationsSection: Decodable {
                     debugDescription: "max_nights.\(name) must be 0 or more, not \(nights)"))
             }
             windows[kind] = nights
+        }
+        crosstalk = try c.decodeIfPresent([String: [[Double]]].self, forKey: .crosstalk) ?? [:]
+        for (key, matrix) in crosstalk {
+            let parts = key.split(separator: "/").map(String.init)
+            let path = decoder.codingPath + [CodingKeys.crosstalk, AnyCodingKey(stringValue: key)]
+            guard parts.count == 2, SpectrographName(rawValue: parts[0]) != nil, ArmName(rawValue: parts[1].lowercased()) != nil else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path,
+                    debugDescription: "'\(key)' is not <spectrograph>/<arm>, e.g. LRS-A/BLUE"))
+            }
+            guard matrix.count == 2, matrix.allSatisfy({ $0.count == 2 }) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path,
+                    debugDescription: "expected a 2 x 2 matrix [[0, C12], [C21, 0]] for the detector's two outputs"))
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ public struct Configuration: Sendable, Equatable {
     public var targets = Targets()
     /// How many nights from an exposure each kind of master calibration may come (`calibrations.max_nights`).
     public var calibrationWindows: [CalibrationKind: Int] = CalibrationAssociation.defaultWindows
+    /// Inter-output crosstalk per detector, `"<spectrograph>/<arm>"` → C[source][victim] (`calibrations.crosstalk`).
+    public var crosstalk: [String: [[Double]]] = [:]
 
     public init() {}
 

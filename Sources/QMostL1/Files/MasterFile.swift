@@ -8,43 +8,25 @@ import QMostFITS
 public enum MasterFile {
     public static func write(_ path: String, category: String, inputs: [String], arms: [MasterArm],
                              masks: [ArmName: BadPixelMask] = [:]) throws(FileProblem) {
-        let temp = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".part"
-        do {
-            try withNewFITSFile(temp, overwrite: true) { file in
-                var cards: [FITSCard] = [
-                    FITSCard(keyword: "ORIGIN", value: .string("qmostd")),
-                    FITSCard(keyword: "INSTRUME", value: .string("4MOST")),
-                    FITSCard(keyword: "HIERARCH ESO PRO CATG", value: .string(category), comment: "product category"),
-                    FITSCard(keyword: "HIERARCH ESO PRO REC1 PIPE ID", value: .string("qmostd/\(QMostVersion.current)")),
-                    FITSCard(keyword: "NCOMBINE", value: .int(Int64(inputs.count)), comment: "input frames"),
-                ]
-                for (i, input) in inputs.enumerated() {
-                    cards.append(FITSCard(keyword: "PROV\(i + 1)", value: .string((input as NSString).lastPathComponent), comment: "input frame"))
+        try ProductFile.writeAtomically(path) { file in
+            var cards = ProductFile.primaryCards(category: category, inputs: inputs)
+            cards.insert(FITSCard(keyword: "NCOMBINE", value: .int(Int64(inputs.count)), comment: "input frames"), at: 4)
+            try file.appendEmptyPrimary(cards: cards)
+            for a in arms {
+                try file.appendImage(a.image.pixels, shape: [a.image.width, a.image.height], cards: a.cards)
+                if let v = a.variance {
+                    try file.appendImage(v.pixels, shape: [v.width, v.height], cards: [
+                        FITSCard(keyword: "EXTNAME", value: .string("\(a.arm.headerName)_VAR")), FITSCard(keyword: "BUNIT", value: .string("variance")),
+                    ])
                 }
-                try file.appendEmptyPrimary(cards: cards)
-                for a in arms {
-                    try file.appendImage(a.image.pixels, shape: [a.image.width, a.image.height], cards: a.cards)
-                    if let v = a.variance {
-                        try file.appendImage(v.pixels, shape: [v.width, v.height], cards: [
-                            FITSCard(keyword: "EXTNAME", value: .string("\(a.arm.headerName)_VAR")), FITSCard(keyword: "BUNIT", value: .string("variance")),
-                        ])
-                    }
-                    if let m = masks[a.arm] {
-                        try file.appendImage(m.bits, shape: [m.width, m.height], cards: [
-                            FITSCard(keyword: "EXTNAME", value: .string("\(a.arm.headerName)_BPM")),
-                            .comment("1 low response, 2 high response, 4 hot, 8 zero-level defect"),
-                            FITSCard(keyword: "HIERARCH QMOST QC BAD PIXELS", value: .int(Int64(m.flaggedCount))),
-                        ])
-                    }
+                if let m = masks[a.arm] {
+                    try file.appendImage(m.bits, shape: [m.width, m.height], cards: [
+                        FITSCard(keyword: "EXTNAME", value: .string("\(a.arm.headerName)_BPM")),
+                        .comment("1 low response, 2 high response, 4 hot, 8 zero-level defect, 16 cosmic ray"),
+                        FITSCard(keyword: "HIERARCH QMOST QC BAD PIXELS", value: .int(Int64(m.flaggedCount))),
+                    ])
                 }
-                try file.writeChecksums()
             }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw FileProblem(path: path, problem: "cannot write: \(error)")
-        }
-        guard rename(temp, path) == 0 else {
-            throw FileProblem(path: path, problem: "cannot rename into place: \(String(cString: strerror(errno)))")
         }
     }
 }

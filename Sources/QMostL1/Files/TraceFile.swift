@@ -23,28 +23,9 @@ public enum TraceFile {
 
     /// Writes `arms` to `path` atomically (`.name.part`, then renamed into place).
     public static func write(_ path: String, inputs: [String], arms: [ArmTraces]) throws(FileProblem) {
-        let temp = (path as NSString).deletingLastPathComponent + "/." + (path as NSString).lastPathComponent + ".part"
-        do {
-            try withNewFITSFile(temp, overwrite: true) { file in
-                var cards: [FITSCard] = [
-                    FITSCard(keyword: "ORIGIN", value: .string("qmostd")),
-                    FITSCard(keyword: "INSTRUME", value: .string("4MOST")),
-                    FITSCard(keyword: "HIERARCH ESO PRO CATG", value: .string(category), comment: "product category"),
-                    FITSCard(keyword: "HIERARCH ESO PRO REC1 PIPE ID", value: .string("qmostd/\(QMostVersion.current)")),
-                ]
-                for (i, input) in inputs.enumerated() {
-                    cards.append(FITSCard(keyword: "PROV\(i + 1)", value: .string((input as NSString).lastPathComponent), comment: "input frame"))
-                }
-                try file.appendEmptyPrimary(cards: cards)
-                for a in arms { try file.appendBinaryTable(name: "TRACE_\(a.arm.headerName)", columns: columns(a.traces), cards: profileCards(a)) }
-                try file.writeChecksums()
-            }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw FileProblem(path: path, problem: "cannot write: \(error)")
-        }
-        guard rename(temp, path) == 0 else {
-            throw FileProblem(path: path, problem: "cannot rename into place: \(String(cString: strerror(errno)))")
+        try ProductFile.writeAtomically(path) { file in
+            try file.appendEmptyPrimary(cards: ProductFile.primaryCards(category: category, inputs: inputs))
+            for a in arms { try file.appendBinaryTable(name: "TRACE_\(a.arm.headerName)", columns: columns(a.traces), cards: profileCards(a)) }
         }
     }
 

@@ -53,13 +53,20 @@ public struct DetectorMasterSet: Sendable {
 
     /// `frame` corrected for the detector (seed 9.1.1–9.1.6) with these masters: overscan, bias, linearity,
     /// dark, gain, detector flat, bad-pixel mask, variance throughout. The read noise is the master bias's
-    /// overscan estimate per output. The masters' pixels are read a band of rows at a time, so a full-size arm
+    /// overscan estimate per output; the gains are the detector flat's photon-transfer ones when it has them,
+    /// else the header's nominal `CONAD`. The masters' pixels are read a band of rows at a time, so a full-size arm
     /// holds only the frame, its corrected planes and one band of each master.
     public func correct(_ frame: ArmFrame, crosstalk: CrosstalkCorrection? = nil) throws(FileProblem) -> DetrendedArm {
         let arm = frame.arm
         guard let biasHeader = bias.headers[arm] else { throw FileProblem(path: bias.path, problem: "no \(arm.headerName) extension") }
         var readNoise: [Double]? = (1...frame.layout.amplifierCount).map { biasHeader.double("QMOST QC OUT\($0) RON") ?? .nan }
         if readNoise!.contains(where: { !$0.isFinite }) { readNoise = nil }
+        // The detector flat's photon-transfer gains replace the header's nominal ones.
+        var frame = frame
+        if let h = detectorFlat?.headers[arm] {
+            let measured = (1...frame.layout.amplifierCount).map { h.double("QMOST QC OUT\($0) GAIN") }
+            if measured.allSatisfy({ $0 != nil }) { frame.gains = measured.map { $0! } }
+        }
         let bands = try MasterBands(arm: arm, layout: frame.layout, bias: bias, dark: dark, detectorFlat: detectorFlat)
         return try Detrending.apply(frame, linearity: detectorFlat?.linearity(arm), crosstalk: crosstalk, readNoise: readNoise) { rows throws(FileProblem) in
             try bands.read(rows)

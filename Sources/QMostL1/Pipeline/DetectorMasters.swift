@@ -36,7 +36,16 @@ public enum DetectorMasters {
             let longest = sequence.map(\.exposureTime).max()!
             let bright = sequence.filter { $0.exposureTime > 0.8 * longest }
             var master = DetectorFlat.combine(bright, bias: b.image, dark: d?.image)
-            if let fit = LinearityFit.fit(sequence, bias: b.image, dark: d?.image) {
+            let fit = LinearityFit.fit(sequence, bias: b.image, dark: d?.image)
+            // Photon-transfer gains from the brightest pair, when the sequence has one.
+            let readNoise = (1...sequence[0].layout.amplifierCount).map { b.header.double("QMOST QC OUT\($0) RON") ?? 0 }
+            if bright.count >= 2 {
+                let gains = PhotonTransfer.gains(flats: (bright[0], bright[1]), bias: b.image, readNoise: readNoise, linearity: fit)
+                for (o, g) in gains.enumerated() where g.isFinite && g > 0 {
+                    master.cards.append(FITSCard(keyword: "HIERARCH QMOST QC OUT\(o + 1) GAIN", value: .double(g), comment: "photon-transfer gain [e-/adu]"))
+                }
+            }
+            if let fit {
                 for (o, beta) in fit.beta.enumerated() {
                     master.cards.append(FITSCard(keyword: "HIERARCH QMOST LIN OUT\(o + 1) BETA", value: .double(beta), comment: "S' = S(1 + beta S) [1/adu]"))
                     master.cards.append(FITSCard(keyword: "HIERARCH QMOST LIN OUT\(o + 1) MAX", value: .double(fit.maximumSignal[o]), comment: "largest signal fitted [adu]"))

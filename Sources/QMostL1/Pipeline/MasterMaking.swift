@@ -7,7 +7,8 @@ import QMostFITS
 public enum MasterMaking {
     /// Writes the master to `path`; returns a short description of what it found (for the event log).
     public static func make(_ kind: CalibrationKind, frames: [String], frameKinds: [String],
-                            prerequisites: [CalibrationKind: String], to path: String) throws(FileProblem) -> String {
+                            prerequisites: [CalibrationKind: String], crosstalk: [ArmName: CrosstalkCorrection] = [:],
+                            to path: String) throws(FileProblem) -> String {
         precondition(!frames.isEmpty, "a master needs frames")
         func masters() throws(FileProblem) -> DetectorMasterSet {
             guard let bias = prerequisites[.bias] else { throw FileProblem(path: path, problem: "no master bias to make it with") }
@@ -26,12 +27,12 @@ public enum MasterMaking {
                                              dark: try m.dark.map { d throws(FileProblem) in try LoadedMaster.read(d.path) }, to: path)
             return ""
         case .trace:
-            return try TraceMaking.make(fibreFlats: frames, masters: try masters(), to: path)
+            return try TraceMaking.make(fibreFlats: frames, masters: try masters(), crosstalk: crosstalk, to: path)
         case .wave:
             guard let traces = prerequisites[.trace] else { throw FileProblem(path: path, problem: "no fibre trace master to extract the arcs with") }
             let arcs = zip(frames, frameKinds).filter { $0.1 == FrameKind.arc.rawValue }.map(\.0)
             let fps = zip(frames, frameKinds).filter { $0.1 == FrameKind.fp.rawValue }.map(\.0)
-            return try WaveMaking.make(arcs: arcs, fabryPerots: fps, masters: try masters(), traces: traces, to: path)
+            return try WaveMaking.make(arcs: arcs, fabryPerots: fps, masters: try masters(), traces: traces, crosstalk: crosstalk, to: path)
         }
     }
 }

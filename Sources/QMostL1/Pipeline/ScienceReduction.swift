@@ -14,7 +14,7 @@ public enum ScienceReduction {
 
     /// The spectra of one arm of `raw` (nil when the frame lacks the arm or the masters do).
     public static func reduce(arm: ArmName, of raw: String, masters: DetectorMasterSet, traces: [ArmTraces],
-                              solutions: [WavelengthSolutions]) throws(FileProblem) -> (RebinnedSpectra, ArmSummary)? {
+                              solutions: [WavelengthSolutions], crosstalk: CrosstalkCorrection? = nil) throws(FileProblem) -> (RebinnedSpectra, ArmSummary)? {
         guard let set = traces.first(where: { $0.arm == arm }), let solution = solutions.first(where: { $0.arm == arm }) else { return nil }
         // The raw pixels live only while they are corrected: a full-size arm's memory is then the corrected planes.
         func corrected() throws(FileProblem) -> (DetrendedArm, FrameGeometry)? {
@@ -24,7 +24,7 @@ public enum ScienceReduction {
             guard set.profiles.columns == frame.layout.activeColumns, set.profiles.rows == frame.layout.activeRows else {
                 throw FileProblem(path: raw, problem: "\(arm.headerName): the traces were measured on a \(set.profiles.columns) x \(set.profiles.rows) detector")
             }
-            return (try masters.correct(frame), geometry)
+            return (try masters.correct(frame, crosstalk: crosstalk), geometry)
         }
         guard case (var image, let geometry)? = try corrected() else { return nil }
         image.subtractScatteredLight(geometry.scatteredLight, traces: set.traces)
@@ -36,7 +36,7 @@ public enum ScienceReduction {
     /// Reduces every arm of `raw` with the masters at `calibrations` (paths by kind: bias, trace and wave
     /// required) and writes the spectra, naming the masters and their tiers, to `path`; returns a summary.
     public static func reduce(_ raw: String, calibrations: [CalibrationKind: String], used: [UsedCalibration],
-                              to path: String) throws(FileProblem) -> String {
+                              crosstalk: [ArmName: CrosstalkCorrection] = [:], to path: String) throws(FileProblem) -> String {
         guard let bias = calibrations[.bias], let tracePath = calibrations[.trace], let wavePath = calibrations[.wave] else {
             throw FileProblem(path: raw, problem: "a bias, a trace and a wavelength master are needed")
         }
@@ -45,7 +45,8 @@ public enum ScienceReduction {
         let solutions = try WavelengthSolutionFile.read(wavePath).solutions
         var spectra: [RebinnedSpectra] = [], summaries: [ArmSummary] = []
         for arm in ArmName.allCases {
-            guard let (s, summary) = try reduce(arm: arm, of: raw, masters: masters, traces: traces, solutions: solutions) else { continue }
+            guard let (s, summary) = try reduce(arm: arm, of: raw, masters: masters, traces: traces, solutions: solutions,
+                                                    crosstalk: crosstalk[arm]) else { continue }
             spectra.append(s)
             summaries.append(summary)
         }

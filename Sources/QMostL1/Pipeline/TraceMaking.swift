@@ -5,7 +5,8 @@ import QMostCore
 /// scattered light between the traces removed; the fibres' spatial profiles fitted; one table per arm.
 public enum TraceMaking {
     /// Writes the trace file; returns how many fibres each arm traced.
-    public static func make(fibreFlats: [String], masters: DetectorMasterSet, to path: String) throws(FileProblem) -> String {
+    public static func make(fibreFlats: [String], masters: DetectorMasterSet, crosstalk: [ArmName: CrosstalkCorrection] = [:],
+                            to path: String) throws(FileProblem) -> String {
         var arms: [ArmTraces] = []
         for arm in ArmName.allCases {
             var flats: [DetrendedArm] = []
@@ -14,7 +15,7 @@ public enum TraceMaking {
                 let (primary, read) = try RawFrameReader.read(f, only: [arm])
                 guard let frame = read.first else { continue }
                 if geometry == nil { geometry = try FrameGeometry(primary: primary, layout: frame.layout, path: f) }
-                flats.append(try masters.correct(frame))
+                flats.append(try masters.correct(frame, crosstalk: crosstalk[arm]))
             }
             guard let geometry, var flat = flats.first else { continue }
             // Several flats: their mean, with the variance of a mean.

@@ -6,7 +6,7 @@ import QMostCore
 public enum WaveMaking {
     /// Writes the solution file; returns the median LAMRMS and LAMNLIN per arm.
     public static func make(arcs: [String], fabryPerots: [String], masters: DetectorMasterSet, traces tracePath: String,
-                            to path: String) throws(FileProblem) -> String {
+                            crosstalk: [ArmName: CrosstalkCorrection] = [:], to path: String) throws(FileProblem) -> String {
         guard let arcPath = arcs.first else { throw FileProblem(path: path, problem: "no arc frame") }
         let traceSets = try TraceFile.read(tracePath)
         var solutions: [WavelengthSolutions] = []
@@ -15,7 +15,7 @@ public enum WaveMaking {
                 let (primary, read) = try RawFrameReader.read(file, only: [set.arm])
                 guard let frame = read.first else { return nil }
                 let geometry = try FrameGeometry(primary: primary, layout: frame.layout, path: file)
-                let image = try masters.correct(frame).withoutScatteredLight(geometry.scatteredLight, traces: set.traces)
+                let image = try masters.correct(frame, crosstalk: crosstalk[set.arm]).withoutScatteredLight(geometry.scatteredLight, traces: set.traces)
                 return (geometry.lampAperture.extract(image, traces: set.traces, arm: set.arm), geometry)
             }
             guard let (arc, geometry) = try extract(arcPath) else { continue }

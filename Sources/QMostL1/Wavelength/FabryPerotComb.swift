@@ -24,7 +24,7 @@ struct FabryPerotComb {
     func measure(_ fp: ExtractedSpectra, rows: [Int?], arcSolutions: [[Double]?]) -> [[LinePoint]] {
         let n = fp.columns
         // Expected peaks per fibre from its arc solution.
-        let expected: [[ExpectedLine]] = FibreParallel.map(rows.count) { f in
+        let expected: [[ExpectedLine]] = ParallelMap.map(rows.count) { f in
             guard rows[f] != nil, let c = arcSolutions[f] else { return [] }
             let solution = FibreWavelengthFit(slitPosition: 0, coefficients: c, lamrms: 0, arcLines: 0, fabryPerotPeaks: 0)
             let l0 = solution.wavelength(atColumn: 0), l1 = solution.wavelength(atColumn: Double(n - 1))
@@ -55,7 +55,7 @@ struct FabryPerotComb {
             return .init(flux: fp.flux(fibre: r), variance: fp.variance(fibre: r), mask: fp.mask(fibre: r), expected: expected[f])
         }, columns: n)
         measurer.minimumSignificance = minimumSignificance
-        return FibreParallel.map(rows.count) { f -> [LinePoint] in
+        return ParallelMap.map(rows.count) { f -> [LinePoint] in
             guard let r = rows[f], let c = arcSolutions[f] else { return [] }
             let scaled = expected[f].map { var e = $0; e.sigma *= Polynomial.evaluate(ratio, at: e.x); return e }
             let found = measurer.measure(scaled, flux: fp.flux(fibre: r), variance: fp.variance(fibre: r), mask: fp.mask(fibre: r))

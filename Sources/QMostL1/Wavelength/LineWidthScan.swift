@@ -1,4 +1,5 @@
 import Foundation
+import QMostCore
 
 /// The line-spread width of an arm measured on its bright lines: the factor on the expected σ that minimises
 /// the lines' total χ² when every line is fitted with that width held (a profile-likelihood scan, Press et al.,
@@ -25,7 +26,7 @@ struct LineWidthScan {
         var table: [Int: (x: Double, chi: [Double])] = [:]
         for (k, scale) in scales.enumerated() {
             var seen = Set<Int>()
-            let found = FibreParallel.map(spectra.count) { i in
+            let found = ParallelMap.map(spectra.count) { i in
                 let s = spectra[i]
                 return measurer.measure(s.expected.map { var e = $0; e.sigma *= scale; return e }, flux: s.flux, variance: s.variance, mask: s.mask)
             }

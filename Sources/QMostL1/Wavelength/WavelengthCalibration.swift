@@ -56,7 +56,7 @@ public struct WavelengthCalibration: Sendable {
         let lines = lamp.lines(in: (model.wavelengthRange.lowerBound - margin)...(model.wavelengthRange.upperBound + margin))
 
         // 1. Shift of every fibre from the nominal solution.
-        let shifts = FibreParallel.map(arc.slitPositions.count) { f in
+        let shifts = ParallelMap.map(arc.slitPositions.count) { f in
             ShiftSearch.shift(flux: arc.flux(fibre: f), lines: lines.map { (model.pixel(atWavelength: $0.wavelength), $0.intensity.squareRoot()) },
                               templateSigma: max(1, 2 * nominalSigma(0.5 * Double(n))), maximumShift: maximumShift)
         }
@@ -80,7 +80,7 @@ public struct WavelengthCalibration: Sendable {
 
         // 3. Arc line positions with the width held, and an arc-only solution per fibre.
         measurer.minimumSignificance = minimumSignificance
-        let arcFits = FibreParallel.map(arc.slitPositions.count) { f -> (points: [LinePoint], solution: [Double]?) in
+        let arcFits = ParallelMap.map(arc.slitPositions.count) { f -> (points: [LinePoint], solution: [Double]?) in
             let found = measurer.measure(expected(f, sigma: sigma), flux: arc.flux(fibre: f), variance: arc.variance(fibre: f), mask: arc.mask(fibre: f))
             let points = found.map { LinePoint(x: $0.x, wavelength: lines[$0.key].wavelength, error: $0.error * model.dispersion, order: nil) }
             let arcFit = ClippedPolynomialFit(degree: min(arcOnlyDegree, max(1, points.count - 3)), kappa: kappa)

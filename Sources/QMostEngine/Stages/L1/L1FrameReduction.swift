@@ -46,12 +46,13 @@ struct L1FrameReduction {
         }
         let absolute = paths.mapValues(config.resolve)
         let raw = config.resolve(file.repoPath)
+        let crosstalk = config.crosstalkCorrections(spectrograph: frame.spectrograph ?? "")
         let started = Date()
         let summary: String
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             summary = try await BlockingWork.run { () throws(FileProblem) -> String in
-                try ScienceReduction.reduce(raw, calibrations: absolute, used: used, to: path)
+                try ScienceReduction.reduce(raw, calibrations: absolute, used: used, crosstalk: crosstalk, to: path)
             }
         } catch let problem as FileProblem {
             throw .fatal(problem.description)

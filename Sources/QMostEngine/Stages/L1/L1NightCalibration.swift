@@ -116,12 +116,14 @@ struct L1NightCalibration {
         }
         let framePaths = plan.frames.map { config.resolve($0.file.repoPath) }
         let frameKinds = plan.frames.map(\.frame.kind)
+        let crosstalk = config.crosstalkCorrections(spectrograph: plan.spectrograph)
         let started = Date()
         let detail: String
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             detail = try await BlockingWork.run { () throws(FileProblem) -> String in
-                try MasterMaking.make(plan.kind, frames: framePaths, frameKinds: frameKinds, prerequisites: prerequisitePaths, to: path)
+                try MasterMaking.make(plan.kind, frames: framePaths, frameKinds: frameKinds, prerequisites: prerequisitePaths,
+                                      crosstalk: crosstalk, to: path)
             }
         } catch let problem as FileProblem {
             throw .fatal(problem.description)

@@ -1,13 +1,12 @@
 import Dispatch
 import Foundation
-import QMostCore
 
 /// Runs independent pieces of work on every core and gathers their results in order (fibres of an arm, targets
-/// of an OB). The work must not share mutable state.
-enum ParallelMap {
+/// of an OB, line fits of a fibre). The work must not share mutable state.
+public enum ParallelMap {
     /// `body(i)` for i in 0..<count, in parallel; the results in index order. The first error thrown is rethrown
     /// after all pieces have finished.
-    static func map<T, E: Error>(_ count: Int, _ body: (Int) throws(E) -> T) throws(E) -> [T] {
+    public static func map<T, E: Error>(_ count: Int, _ body: (Int) throws(E) -> T) throws(E) -> [T] {
         guard count > 0 else { return [] }
         var results = [T?](repeating: nil, count: count)
         let failure = FirstFailure<E>()
