@@ -10,9 +10,7 @@ import Testing
 /// deposits the simulator recorded: the 2D prior along the dispersion and the residuals from the profile model.
 struct CosmicRayTests {
     @Test func flagsNearlyEveryInjectedCosmicRayPixelAndFewOthers() throws {
-        let r = ScienceNight.reduced
-        let profiles = FibreProfiles.measure(flat: r.flat, traces: r.traces)
-        let result = ProfileExtraction(profiles: profiles).extract(image: r.science, traces: r.traces, arm: r.arm)
+        let r = ScienceNight.reduced, result = ScienceNight.extracted
         let deposits = try r.cosmicDeposits()
         let image = r.science
         // Pixels already masked (bad columns, hot pixels) are left out whatever hits them.

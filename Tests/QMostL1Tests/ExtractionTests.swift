@@ -10,9 +10,7 @@ import Testing
 /// science frame reduced end to end, and the crosstalk between neighbours at the full-scale pitch.
 struct ExtractionTests {
     @Test func scienceFluxesMatchTheTruthForBrightFibres() throws {
-        let r = ScienceNight.reduced
-        let profiles = FibreProfiles.measure(flat: r.flat, traces: r.traces)
-        let result = ProfileExtraction(profiles: profiles).extract(image: r.science, traces: r.traces, arm: r.arm)
+        let r = ScienceNight.reduced, result = ScienceNight.extracted
         var flagged = r.science
         flagged.mask = result.mask  // the boxcar for comparison, without the cosmic rays the extraction found
         let box = BoxcarExtraction(halfWidth: 10).extract(flagged, traces: r.traces, arm: r.arm)
@@ -38,6 +36,7 @@ struct ExtractionTests {
         }
         let median = RobustStatistics.median(errors) ?? .nan, worst = errors.max() ?? .nan
         let pull = RobustStatistics.clippedMean(pulls, kappa: 5)
+        let profiles = ScienceNight.profiles
         print("measured: profile shapes \(profiles.shapes.map { String(format: "core %.3f halo %.3f × %.2f", $0.coreScale, $0.haloFraction, $0.haloRatio) }), reduced χ² \(profiles.chiSquare.map { String(format: "%.2f", $0) })")
         print("measured: \(bright) fibres with S/N > 50: median |extracted − true|/true \(median), worst \(worst); boxcar ±10 rows \(RobustStatistics.median(boxErrors) ?? .nan)")
         print("measured: per-column (extracted − true)/σ over all fibres: mean \(pull.mean), scatter \(pull.sigma) (\(pulls.count) values); \(result.cosmicRays) cosmic-ray pixels flagged")

@@ -39,10 +39,6 @@ enum ProductFile {
             try? FileManager.default.removeItem(atPath: temp)
             throw FileProblem(path: path, problem: "cannot write: \(error)")
         }
-        guard rename(temp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temp)
-            throw FileProblem(path: path, problem: "cannot rename into place: \(reason)")
-        }
+        try FileProblem.renameIntoPlace(temp, path)
     }
 }

@@ -67,11 +67,7 @@ public enum RawFrameWriter {
             try? FileManager.default.removeItem(atPath: temp)
             throw SimulationError(path: temp, problem: "\(error)")
         }
-        guard rename(temp, final) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temp)
-            throw SimulationError(path: final, problem: "cannot rename into place: \(reason)")
-        }
+        try FileProblem.renameIntoPlace(temp, final)
         let size = (try? FileManager.default.attributesOfItem(atPath: final)[.size] as? Int) ?? 0
         return WrittenFrame(fileName: name, spectrograph: simulator.spectrograph, exposure: exposure, readouts: records, bytes: size)
     }

@@ -10,6 +10,9 @@ import QMostTesting
 /// cosmic-ray tests to measure against the truth.
 enum ScienceNight {
     static let reduced: ReducedScience = try! ReducedScience(seed: 71)
+    /// The profiles measured on its flat and the science frame's profile extraction, made once for the tests.
+    static let profiles = FibreProfiles.measure(flat: reduced.flat, traces: reduced.traces)
+    static let extracted = ProfileExtraction(profiles: profiles).extract(image: reduced.science, traces: reduced.traces, arm: reduced.arm)
 }
 
 final class ReducedScience: @unchecked Sendable {  // immutable after init
