@@ -58,8 +58,13 @@ struct L1DaemonTests {
             try String.fetchAll(db, sql: "SELECT kind FROM calibrations WHERE night = '2026-11-20' ORDER BY kind")
         }
         #expect(Set(masters) == ["bias", "dark", "detector_flat", "trace", "wave"], "masters: \(masters)")
+        // Every product is on disk and valid FITS: masters, traces, wavelength solutions, spectra.
         for path in try inst.repository.pool.read({ db in try String.fetchAll(db, sql: "SELECT path FROM products") }) {
-            #expect(FileManager.default.fileExists(atPath: "\(inst.root)/\(path)"), "\(path) exists")
+            let full = "\(inst.root)/\(path)"
+            #expect(FileManager.default.fileExists(atPath: full), "\(path) exists")
+            let child = try ChildProcess(["/usr/bin/fitsverify", "-e", full], outputPath: inst.dir.file("fitsverify-\(UUID().uuidString.prefix(6)).txt"))
+            let status = child.wait(timeout: 120)
+            #expect(status == 0 && child.output.contains("Verification found 0 warning(s) and 0 error(s)"), "\(path):\n\(child.output)")
         }
 
         // explain on a science frame names every master, its file and tier.

@@ -64,13 +64,16 @@ public enum PhotonTransfer {
         let f1 = linear(flats.0), f2 = linear(flats.1)
         return layout.amplifiers.enumerated().map { o, amp in
             let columns = Array(amp.trimmed.dropFirst(4).dropLast(4))
+            // A full-size output has 19 million pixels; every fourth row keeps the variance good to 0.1% and the
+            // clipped statistics' sorting affordable.
+            let step = f1.height > 2048 ? 4 : 1
             var difference: [Double] = [], level: [Double] = []
-            difference.reserveCapacity(columns.count * f1.height)
-            for y in 0..<f1.height {
+            difference.reserveCapacity(columns.count * f1.height / step)
+            for y in stride(from: 0, to: f1.height, by: step) {
                 let row = columns.map { Double(f1[$0, y] - f2[$0, y]) }
                 let m = RobustStatistics.clippedMean(row, kappa: 4).mean
                 difference += row.map { $0 - m }
-                if y % 2 == 0 { for x in columns { level.append(0.5 * Double(f1[x, y] + f2[x, y])) } }
+                for x in columns { level.append(0.5 * Double(f1[x, y] + f2[x, y])) }
             }
             let signal = RobustStatistics.clippedMean(level, kappa: 6).mean
             let variance = pow(RobustStatistics.clippedMean(difference, kappa: 4).sigma, 2)
