@@ -12,6 +12,12 @@ public final class ChildProcess: @unchecked Sendable {  // pid is set once in in
     public let outputPath: String
     private var exitStatus: Int32?
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not export.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
+    }()
+
     /// Starts `argv[0]` (a path) with the rest as arguments; stdout and stderr append to `outputPath`.
     public init(_ argv: [String], outputPath: String, environment: [String: String] = [:]) throws {
         self.outputPath = outputPath
@@ -21,6 +27,10 @@ public final class ChildProcess: @unchecked Sendable {  // pid is set once in in
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else of the parent's: a test thread writing a spool file while another spawns a daemon would
+        // otherwise hand the daemon a descriptor open for writing, and the ingest (rightly) waits for that writer
+        // to close it, then quarantines the file.
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }

@@ -44,7 +44,8 @@ struct EsoFramesTests {
         let stored = try inst.count("SELECT COUNT(*) FROM files")
         #expect(ingested, "ingested \(stored) of \(frames.count):\n\(daemon.output)")
         #expect(try inst.waitUntil(timeout: 5) { inst.files(under: inst.spoolRaw).isEmpty }, "spool not drained")
-        #expect(try inst.count("SELECT COUNT(*) FROM quarantine") == 0)
+        let reasons = try inst.repository.pool.read { db in try String.fetchAll(db, sql: "SELECT original_path || ': ' || reason FROM quarantine") }
+        #expect(reasons.isEmpty, "quarantined: \(reasons)")
 
         for source in frames {
             let name = (source as NSString).lastPathComponent

@@ -311,3 +311,18 @@ struct PartialFileTests {
         #expect(!FileManager.default.fileExists(atPath: final))
     }
 }
+
+/// The harness's children get only their standard streams: a spool file a test is writing must not stay open
+/// for writing in a daemon another test spawned meanwhile (the ingest would wait for that writer, then
+/// quarantine the file).
+struct ChildProcessDescriptorTests {
+    @Test func aChildInheritsNoDescriptorOpenInTheParent() throws {
+        let dir = try TemporaryDirectory("qmost-fds")
+        let held = open(dir.file("held-open.fits"), O_WRONLY | O_CREAT, 0o644)  // no O_CLOEXEC, like Foundation's writes
+        #expect(held >= 0)
+        defer { close(held) }
+        let child = try ChildProcess(["/bin/ls", "-l", "/proc/self/fd"], outputPath: dir.file("ls.txt"))
+        #expect(child.wait(timeout: 10) == 0)
+        #expect(!child.output.contains("held-open.fits"), "inherited: \(child.output)")
+    }
+}
