@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import QMostCore
+import QMostFITS
 import QMostStore
 import QMostTesting
 import Testing
@@ -57,7 +58,7 @@ struct L1DaemonTests {
         let masters = try inst.repository.pool.read { db in
             try String.fetchAll(db, sql: "SELECT kind FROM calibrations WHERE night = '2026-11-20' ORDER BY kind")
         }
-        #expect(Set(masters) == ["bias", "dark", "detector_flat", "trace", "wave"], "masters: \(masters)")
+        #expect(Set(masters) == ["bias", "dark", "detector_flat", "trace", "wave", "fibre_flat_field"], "masters: \(masters)")
         // Every product is on disk and valid FITS: masters, traces, wavelength solutions, spectra.
         for path in try inst.repository.pool.read({ db in try String.fetchAll(db, sql: "SELECT path FROM products") }) {
             let full = "\(inst.root)/\(path)"
@@ -72,7 +73,7 @@ struct L1DaemonTests {
         let (status, text) = try inst.cli(["explain", "\(inst.root)/\(raw1)"])
         #expect(status == 0, "\(text)")
         print("measured: explain of a reduced science frame:\n\(text)")
-        for kind in ["bias", "dark", "detector_flat", "trace", "wave"] {
+        for kind in ["bias", "dark", "detector_flat", "trace", "wave", "fibre_flat_field"] {
             #expect(text.contains(kind) && text.contains("master/2026-11-20/LRS-A/\(kind)"), "explain shows the \(kind) master: \(text)")
         }
         #expect(text.contains("[same_night]"), "explain shows tiers: \(text)")
@@ -80,7 +81,11 @@ struct L1DaemonTests {
         #expect(jsonStatus == 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let l1 = try #require(object?["l1"] as? [String: Any], "\(json)")
-        #expect((l1["calibrations"] as? [[String: Any]])?.count == 5)
+        #expect((l1["calibrations"] as? [[String: Any]])?.count == 6)
+        // The spectra are flat-fielded and sky-subtracted, the un-subtracted ones kept beside them.
+        let product = try #require(l1["product"] as? String)
+        let hdus = try withFITSFile("\(inst.root)/\(product)") { file in try file.headers().compactMap { $0.string("EXTNAME") } }
+        for arm in ["BLUE", "GREEN", "RED"] { #expect(hdus.contains("FLUX_\(arm)") && hdus.contains("FLUX_NOSS_\(arm)"), "\(hdus)") }
 
         // Night 2 without its biases: reduced with night 1's bias, one night away.
         let staging = inst.dir.file("staging")

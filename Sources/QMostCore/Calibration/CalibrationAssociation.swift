@@ -74,8 +74,10 @@ public struct CalibrationAssociation: Sendable, Equatable {
     public init(windows: [CalibrationKind: Int] = Self.defaultWindows) { self.windows = windows }
 
     /// Biases weekly; darks, detector flats (with linearity and the mask) monthly (seed 9.1.2–9.1.6); a fibre
-    /// flat for tracing and an arc for the wavelength solution each night or the next (seed 9.1.10, 9.1.12).
-    public static let defaultWindows: [CalibrationKind: Int] = [.bias: 7, .dark: 31, .detectorFlat: 31, .trace: 1, .wave: 3]
+    /// flat for tracing and an arc for the wavelength solution each night or the next (seed 9.1.10, 9.1.12); the
+    /// fibre flat field, from daytime flats, within a few nights (seed 9.1.13).
+    public static let defaultWindows: [CalibrationKind: Int] = [.bias: 7, .dark: 31, .detectorFlat: 31, .trace: 1, .wave: 3,
+                                                                .fibreFlatField: 3]
 
     /// The best candidate of `kind` for an exposure taken in `night` (and OB `obID`) on `spectrograph`.
     public func choose(_ kind: CalibrationKind, from candidates: [CalibrationCandidate], spectrograph: String,

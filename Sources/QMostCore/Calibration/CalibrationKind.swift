@@ -11,6 +11,8 @@ public enum CalibrationKind: String, Sendable, Codable, CaseIterable, Comparable
     case trace
     /// Per-fibre wavelength solutions from arc and Fabry–Pérot frames (seed 9.1.12).
     case wave
+    /// Relative fibre throughput against wavelength from fibre flats, levelled by twilight flats (seed 9.1.13).
+    case fibreFlatField = "fibre_flat_field"
 
     /// The raw frame kinds this master is combined from.
     public var sourceKinds: [FrameKind] {
@@ -20,6 +22,7 @@ public enum CalibrationKind: String, Sendable, Codable, CaseIterable, Comparable
         case .detectorFlat: [.detectorFlat]
         case .trace: [.fibreFlat]
         case .wave: [.arc, .fp]
+        case .fibreFlatField: [.fibreFlat, .twilightFlat]
         }
     }
 
@@ -31,6 +34,7 @@ public enum CalibrationKind: String, Sendable, Codable, CaseIterable, Comparable
         case .detectorFlat: [.bias, .dark]
         case .trace: [.bias, .dark, .detectorFlat]
         case .wave: [.bias, .dark, .detectorFlat, .trace]
+        case .fibreFlatField: [.bias, .dark, .detectorFlat, .trace, .wave]
         }
     }
 
@@ -45,6 +49,7 @@ public enum CalibrationKind: String, Sendable, Codable, CaseIterable, Comparable
         case .detectorFlat: "MASTER_DETECTOR_FLAT"
         case .trace: "FIBRE_TRACE"
         case .wave: "WAVE_SOLUTION"
+        case .fibreFlatField: "MASTER_FIBRE_FLAT"
         }
     }
 

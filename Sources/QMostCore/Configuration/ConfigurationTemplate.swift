@@ -130,6 +130,7 @@ calibrations:
     detector_flat: 31             # with the linearity fit and the bad-pixel mask of the same LED sequence
     trace: 1                      # fibre traces and profiles from a fibre flat
     wave: 3                       # wavelength solutions from arc (and Fabry-Perot) frames
+    fibre_flat_field: 3           # relative fibre throughputs from fibre flats, levelled by twilight flats
   # Electrical crosstalk between a detector's two outputs, applied first (seed 9.1.1): C[i][j] is the fraction of
   # output i's signal that appears in output j at the mirrored column, e.g. LRS-A/BLUE: [[0, 3.2e-4], [-1.8e-4, 0]].
   crosstalk: {}

@@ -34,12 +34,17 @@ public enum SpectraFile {
         public var inputs: [String]
         public var calibrations: [UsedCalibration]
         public var spectra: [RebinnedSpectra]
+        /// The spectra before sky subtraction, for the arms that have them.
+        public var unsubtracted: [RebinnedSpectra] = []
     }
 
     /// Writes the arms of one exposure to `path` atomically (a hidden `.name.part` renamed into place).
     /// `extra` becomes string-valued cards (HIERARCH where needed), in key order.
-    public static func write(_ path: String, spectra: [RebinnedSpectra], inputs: [String], calibrations: [UsedCalibration] = [],
-                             extra: [String: String] = [:], category: String = SpectraFile.category) throws(FileProblem) {
+    /// `unsubtracted`, when given, are the same spectra before sky subtraction (`FLUX_NOSS_<ARM>`, `VAR_NOSS_<ARM>`);
+    /// `unit` is the flux's BUNIT (electrons per bin, or 1 for a fibre flat's relative response).
+    public static func write(_ path: String, spectra: [RebinnedSpectra], unsubtracted: [RebinnedSpectra] = [], inputs: [String],
+                             calibrations: [UsedCalibration] = [], extra: [String: String] = [:], category: String = SpectraFile.category,
+                             unit: String = "electron") throws(FileProblem) {
         let rows = Array(Set(spectra.flatMap(\.slitPositions))).sorted()
         try ProductFile.writeAtomically(path) { file in
             var cards = ProductFile.primaryCards(category: category, inputs: inputs)
@@ -63,13 +68,21 @@ public enum SpectraFile {
                 let shape = [g.count, rows.count]
                 let name = s.arm.headerName
                 try file.appendImage(full.flux, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("FLUX_\(name)")),
-                                                                      FITSCard(keyword: "BUNIT", value: .string("electron"), comment: "electrons per bin")] + wcs
+                                                                      FITSCard(keyword: "BUNIT", value: .string(unit), comment: unit == "electron" ? "electrons per bin" : nil)] + wcs
                                      + [.comment("Row r is the fibre in row r of the FIBRES table.")])
                 try file.appendImage(full.variance, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("VAR_\(name)")),
                                                                           FITSCard(keyword: "BUNIT", value: .string("electron**2"))] + wcs
                                      + [.comment("Diagonal variance: neighbouring bins share pixels and are correlated.")])
                 try file.appendImage(full.mask, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("MASK_\(name)"))] + wcs
-                                     + [.comment("1 no data, 2 masked pixel, 4 saturated, 8 outside the fibre's coverage.")])
+                                     + [.comment("1 no data, 2 masked pixel, 4 saturated, 8 outside the fibre's coverage, 16 no fibre-flat response.")])
+                if let raw = unsubtracted.first(where: { $0.arm == s.arm }) {
+                    let u = raw.slitPositions == rows ? raw : expanded(raw, to: rows)
+                    try file.appendImage(u.flux, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("FLUX_NOSS_\(name)")),
+                                                                       FITSCard(keyword: "BUNIT", value: .string(unit))] + wcs
+                                         + [.comment("Before sky subtraction (seed 9.1.14: FLUX_NOSS).")])
+                    try file.appendImage(u.variance, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("VAR_NOSS_\(name)")),
+                                                                           FITSCard(keyword: "BUNIT", value: .string("electron**2"))] + wcs)
+                }
             }
             try file.appendBinaryTable(name: "FIBRES", columns: [FITSColumn(name: "SLIT_POS", data: .int32(rows.map { Int32($0) }))])
         }
@@ -87,7 +100,7 @@ public enum SpectraFile {
                 }
                 guard let fibres = try? file.moveTo(extname: "FIBRES") else { throw FileProblem(path: path, problem: "no FIBRES table") }
                 let rows = try file.readColumn("SLIT_POS", hdu: fibres, as: Int32.self).values.map(Int.init)
-                var spectra: [RebinnedSpectra] = []
+                var spectra: [RebinnedSpectra] = [], unsubtracted: [RebinnedSpectra] = []
                 for arm in ArmName.allCases {
                     let name = arm.headerName
                     guard let hdu = try? file.moveTo(extname: "FLUX_\(name)") else { continue }
@@ -107,10 +120,16 @@ public enum SpectraFile {
                         return data.pixels
                     }
                     let grid = SpectralGrid(start: start + (1 - crpix) * step, step: step, count: flux.shape[0])
+                    let mask: [UInt8] = try companion("MASK", UInt8.self)
                     spectra.append(RebinnedSpectra(arm: arm, grid: grid, slitPositions: rows, flux: flux.pixels,
-                                                   variance: try companion("VAR", Float.self), mask: try companion("MASK", UInt8.self)))
+                                                   variance: try companion("VAR", Float.self), mask: mask))
+                    if (try? file.moveTo(extname: "FLUX_NOSS_\(name)")) != nil {
+                        unsubtracted.append(RebinnedSpectra(arm: arm, grid: grid, slitPositions: rows, flux: try companion("FLUX_NOSS", Float.self),
+                                                            variance: try companion("VAR_NOSS", Float.self), mask: mask))
+                    }
                 }
-                return Contents(primary: primary, inputs: ProductFile.inputs(primary), calibrations: calibrations, spectra: spectra)
+                return Contents(primary: primary, inputs: ProductFile.inputs(primary), calibrations: calibrations, spectra: spectra,
+                                unsubtracted: unsubtracted)
             }
         } catch let problem as FileProblem {
             throw problem

@@ -33,6 +33,14 @@ public enum MasterMaking {
             let arcs = zip(frames, frameKinds).filter { $0.1 == FrameKind.arc.rawValue }.map(\.0)
             let fps = zip(frames, frameKinds).filter { $0.1 == FrameKind.fp.rawValue }.map(\.0)
             return try WaveMaking.make(arcs: arcs, fabryPerots: fps, masters: try masters(), traces: traces, crosstalk: crosstalk, to: path)
+        case .fibreFlatField:
+            guard let traces = prerequisites[.trace], let wave = prerequisites[.wave] else {
+                throw FileProblem(path: path, problem: "no fibre trace and wavelength masters to reduce the flats with")
+            }
+            let flats = zip(frames, frameKinds).filter { $0.1 == FrameKind.fibreFlat.rawValue }.map(\.0)
+            let twilights = zip(frames, frameKinds).filter { $0.1 == FrameKind.twilightFlat.rawValue }.map(\.0)
+            return try FibreFlatMaking.make(fibreFlats: flats, twilightFlats: twilights, masters: try masters(), traces: traces,
+                                            solutions: wave, crosstalk: crosstalk, to: path)
         }
     }
 }

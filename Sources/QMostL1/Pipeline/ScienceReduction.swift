@@ -1,9 +1,10 @@
 import Foundation
 import QMostCore
 
-/// One science exposure through L1 part 1 (seed 9.1.1–9.1.12), arm by arm: detector corrections with variance,
+/// One science exposure through L1 (seed 9.1.1–9.1.14), arm by arm: detector corrections with variance,
 /// scattered light from the gaps between the traces, profile extraction with the overlap solve and cosmic-ray
-/// flagging, and rebinning onto the setting's common wavelength grid.
+/// flagging, rebinning onto the setting's common wavelength grid, and, with a fibre-flat master, the fibre flat
+/// field and the sky subtraction from the frame's sky fibres (the un-subtracted spectra kept as FLUX_NOSS).
 public enum ScienceReduction {
     /// What one arm's reduction found, for logs and benchmarks.
     public struct ArmSummary: Sendable {
@@ -43,17 +44,40 @@ public enum ScienceReduction {
         let masters = try DetectorMasterSet.open(bias: bias, dark: calibrations[.dark], detectorFlat: calibrations[.detectorFlat])
         let traces = try TraceFile.read(tracePath)
         let solutions = try WavelengthSolutionFile.read(wavePath).solutions
-        var spectra: [RebinnedSpectra] = [], summaries: [ArmSummary] = []
+        let fields = try calibrations[.fibreFlatField].map { p throws(FileProblem) in try FibreFlatMaking.read(p) } ?? [:]
+        let sky = fields.isEmpty ? [] : try SkyFibres.slitPositions(in: raw)
+        var spectra: [RebinnedSpectra] = [], unsubtracted: [RebinnedSpectra] = [], summaries: [String] = []
+        var extra: [String: String] = [:]
         for arm in ArmName.allCases {
             guard let (s, summary) = try reduce(arm: arm, of: raw, masters: masters, traces: traces, solutions: solutions,
                                                     crosstalk: crosstalk[arm]) else { continue }
-            spectra.append(s)
-            summaries.append(summary)
+            extra["QMOST QC \(arm.headerName) NCRPIX"] = "\(summary.cosmicRayPixels)"
+            var line = "\(arm.headerName) \(summary.fibres) fibres, \(summary.cosmicRayPixels) cosmic-ray pixels"
+            guard let field = fields[arm] else {
+                spectra.append(s)
+                summaries.append(line)
+                continue
+            }
+            guard field.grid == s.grid, field.slitPositions == s.slitPositions else {
+                throw FileProblem(path: calibrations[.fibreFlatField]!, problem: "\(arm.headerName): the fibre flat's fibres or grid differ from the frame's")
+            }
+            let flat = FibreFlatField(arm: arm, grid: field.grid, slitPositions: field.slitPositions, response: field.flux,
+                                      usable: (0..<field.slitPositions.count).map { f in field.mask(fibre: f).contains(0) },
+                                      twilightFactors: [], twilightNormalised: false).apply(to: s)
+            let rows = sky.compactMap { flat.slitPositions.firstIndex(of: $0) }
+            let subtracted = SkySubtraction().subtract(flat, skyFibres: rows)
+            spectra.append(subtracted.spectra)
+            unsubtracted.append(subtracted.unsubtracted)
+            // The median over bins of the sky fibres the master kept.
+            let kept = subtracted.masterSky.fibresUsed.filter { $0 > 0 }.sorted()
+            let typical = kept.isEmpty ? 0 : kept[kept.count / 2]
+            line += ", fibre flat, sky from \(typical) of \(rows.count) sky fibres"
+            for w in subtracted.warnings { line += " (\(w))" }
+            extra["QMOST QC \(arm.headerName) NSKYFIB"] = "\(typical)"
+            summaries.append(line)
         }
         guard !spectra.isEmpty else { throw FileProblem(path: raw, problem: "no arm has traces and a wavelength solution") }
-        var extra: [String: String] = [:]
-        for s in summaries { extra["QMOST QC \(s.arm.headerName) NCRPIX"] = "\(s.cosmicRayPixels)" }
-        try SpectraFile.write(path, spectra: spectra, inputs: [raw], calibrations: used, extra: extra)
-        return summaries.map { "\($0.arm.headerName) \($0.fibres) fibres, \($0.cosmicRayPixels) cosmic-ray pixels" }.joined(separator: "; ")
+        try SpectraFile.write(path, spectra: spectra, unsubtracted: unsubtracted, inputs: [raw], calibrations: used, extra: extra)
+        return summaries.joined(separator: "; ")
     }
 }

@@ -67,6 +67,11 @@ struct L1NightCalibration {
                     .sorted { ($0.frame.mjdObs ?? 0, $0.file.repoPath) < ($1.frame.mjdObs ?? 0, $1.file.repoPath) }
                 guard !sources.isEmpty else { continue }
                 switch kind {
+                case .fibreFlatField:
+                    // The night's fibre flats for the shape, its twilight flats for the levels.
+                    if sources.contains(where: { $0.frame.kind == FrameKind.fibreFlat.rawValue }) {
+                        plans.append(Plan(kind: kind, spectrograph: spectrograph, obID: nil, frames: sources))
+                    }
                 case .bias, .dark, .detectorFlat:
                     plans.append(Plan(kind: kind, spectrograph: spectrograph, obID: nil, frames: sources))
                 case .trace:
