@@ -87,6 +87,22 @@ struct L1DaemonTests {
         let hdus = try withFITSFile("\(inst.root)/\(product)") { file in try file.headers().compactMap { $0.string("EXTNAME") } }
         for arm in ["BLUE", "GREEN", "RED"] { #expect(hdus.contains("FLUX_\(arm)") && hdus.contains("FLUX_NOSS_\(arm)"), "\(hdus)") }
 
+        // explain on the product walks its lineage down to the raw frames: the science frame and, through each
+        // master, the calibration frames it was combined from.
+        let (productStatus, productText) = try inst.cli(["explain", "\(inst.root)/\(product)"])
+        #expect(productStatus == 0, "\(productText)")
+        print("measured: explain of an L1 product:\n\(productText)")
+        #expect(productText.contains("[product]") && productText.contains("raw science") && productText.contains(raw1), "\(productText)")
+        for (master, rawKind) in [("master_bias", "raw bias"), ("master_trace", "raw fibre_flat"), ("master_wave", "raw arc"), ("master_fibre_flat_field", "raw twilight_flat")] {
+            #expect(productText.contains(master) && productText.contains(rawKind), "\(master) down to \(rawKind): \(productText)")
+        }
+        let (_, productJSON) = try inst.cli(["explain", "--json", "\(inst.root)/\(product)"])
+        let lineage = try #require((try JSONSerialization.jsonObject(with: Data(productJSON.utf8)) as? [String: Any])?["lineage"] as? [String: Any])
+        func raws(_ node: [String: Any]) -> Int {
+            ((node["kind"] as? String)?.hasPrefix("raw ") == true ? 1 : 0) + ((node["inputs"] as? [[String: Any]]) ?? []).reduce(0) { $0 + raws($1) }
+        }
+        #expect(raws(lineage) >= 10, "raw frames reached: \(raws(lineage))")
+
         // Night 2 without its biases: reduced with night 1's bias, one night away.
         let staging = inst.dir.file("staging")
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)

@@ -66,6 +66,21 @@ struct Explanation: Encodable {
         enum CodingKeys: String, CodingKey { case product, sha256, createdAt = "created_at", calibrations }
     }
 
+    /// A product and what it was made from, down to the raw frames.
+    final class LineageInfo: Encodable {
+        var path: String
+        /// The product's kind (`l1_spectra`, `master_bias`, …) or `raw <frame kind>`.
+        var kind: String
+        var sha256: String
+        var inputs: [LineageInfo]
+        init(path: String, kind: String, sha256: String, inputs: [LineageInfo]) {
+            self.path = path
+            self.kind = kind
+            self.sha256 = sha256
+            self.inputs = inputs
+        }
+    }
+
     var sha256: String?
     var path: String?
     var originalName: String?
@@ -84,13 +99,14 @@ struct Explanation: Encodable {
     var quarantinePath: String?
     var jobs: [JobInfo]
     var l1: ReductionInfo?
+    var lineage: LineageInfo?
     var blockedBy: [String]
     var next: [String]
     var events: [EventJSON]
 
     enum CodingKeys: String, CodingKey {
         case sha256, path, originalName = "original_name", source, ingestedAt = "ingested_at", kind, rule, night
-        case obID = "ob_id", spectrograph, arm, checksum, state, reason, quarantinePath = "quarantine_path", jobs, l1
+        case obID = "ob_id", spectrograph, arm, checksum, state, reason, quarantinePath = "quarantine_path", jobs, l1, lineage
         case blockedBy = "blocked_by", next, events
     }
 
@@ -99,7 +115,8 @@ struct Explanation: Encodable {
         lines.append("\(path ?? quarantinePath ?? "?")  [\(state)]")
         if let sha256 { lines.append("  sha256     \(sha256)") }
         if let originalName, let source, let ingestedAt { lines.append("  came in    \(originalName) via \(source) at \(ingestedAt)") }
-        if let kind { lines.append("  kind       \(kind) (rule: \(rule ?? "?"))") }
+        if let kind { lines.append("  kind       \(kind)" + (rule.map { " (rule: \($0))" } ?? "")) }
+        if lineage != nil, let ingestedAt { lines.append("  made       \(ingestedAt)") }
         if let night { lines.append("  night      \(night)\(obID.map { "  OB \($0)" } ?? "")\(spectrograph.map { "  \($0)" } ?? "")\(arm.map { " \($0)" } ?? "")") }
         if let checksum { lines.append("  checksum   \(checksum)") }
         if let reason { lines.append("  reason     \(reason)") }
@@ -113,6 +130,16 @@ struct Explanation: Encodable {
                                  + (r.exitStatus.map { " exit \($0)" } ?? "") + (r.error.map { " — \($0)" } ?? ""))
                 }
             }
+        }
+        if let lineage {
+            lines.append("  made from")
+            func add(_ node: LineageInfo, depth: Int) {
+                for input in node.inputs {
+                    lines.append(String(repeating: "  ", count: depth + 2) + "\(input.kind.padding(toLength: max(24, input.kind.count), withPad: " ", startingAt: 0)) \(input.path)")
+                    add(input, depth: depth + 1)
+                }
+            }
+            add(lineage, depth: 0)
         }
         if let l1 {
             lines.append("  l1         \(l1.product) (\(l1.createdAt))")
@@ -169,6 +196,21 @@ struct Explainer {
                              calibrations: r.calibrations.map { .init(kind: $0.kind.rawValue, path: $0.product.path, tier: $0.tier.name, nightsApart: $0.nightsApart) })
             }
             jobs += try queue.jobs(subject: file.spoolPath)
+        } else if let product = try repository.product(path: relative) ?? repository.product(path: target) {
+            e.state = "product"
+            e.sha256 = product.sha256
+            e.path = product.path
+            e.kind = product.kind
+            e.night = product.night
+            e.ingestedAt = Output.isoTime(product.createdAt)
+            func info(_ n: LineageNode) -> Explanation.LineageInfo {
+                if let p = n.product {
+                    return .init(path: p.path, kind: p.kind, sha256: p.sha256, inputs: n.inputs.map(info))
+                }
+                return .init(path: n.file?.repoPath ?? "?", kind: "raw \(n.frameKind ?? "frame")", sha256: n.file?.sha256 ?? "", inputs: [])
+            }
+            e.lineage = info(try repository.lineage(of: product))
+            if let night = product.night { jobs += try queue.jobs(subject: "night:\(night)") }
         } else if let q = try repository.quarantined(path: isHash ? "" : absolute) ?? repository.quarantined(path: relative) {
             e.state = "quarantined"
             e.path = q.originalPath

@@ -110,3 +110,46 @@ extension Repository {
         try pool.read { db in try Self.reduction(fileID: fileID, in: db) }
     }
 }
+
+/// One node of a product's lineage: a product with what it was made from, or a raw file.
+public struct LineageNode: Sendable, Equatable {
+    public var product: Product?
+    public var file: FileRecord?
+    /// The raw file's frame kind, when it is a raw file.
+    public var frameKind: String?
+    public var inputs: [LineageNode]
+}
+
+extension Repository {
+    /// The product at `path` (or with checksum `sha256`), if recorded.
+    public func product(path: String) throws -> Product? {
+        try pool.read { db in
+            try Product.filter(Column("path") == path).fetchOne(db)
+                ?? Product.filter(Column("sha256") == path).fetchOne(db)
+        }
+    }
+
+    /// `product` and everything it was made from, down to the raw files (each product once: a master shared
+    /// by several inputs is expanded where it first appears).
+    public func lineage(of product: Product) throws -> LineageNode {
+        try pool.read { db in
+            var expanded = Set<Int64>()
+            func node(_ p: Product) throws -> LineageNode {
+                guard expanded.insert(p.id!).inserted else { return LineageNode(product: p, inputs: []) }
+                var children: [LineageNode] = []
+                let rows = try Row.fetchAll(db, sql: "SELECT file_id, input_product_id FROM product_inputs WHERE product_id = ? ORDER BY rowid",
+                                            arguments: [p.id])
+                for row in rows {
+                    if let fileID = row["file_id"] as Int64?, let f = try FileRecord.fetchOne(db, key: fileID) {
+                        let kind = try String.fetchOne(db, sql: "SELECT kind FROM frames WHERE file_id = ?", arguments: [fileID])
+                        children.append(LineageNode(product: nil, file: f, frameKind: kind, inputs: []))
+                    } else if let inputID = row["input_product_id"] as Int64?, let input = try Product.fetchOne(db, key: inputID) {
+                        children.append(try node(input))
+                    }
+                }
+                return LineageNode(product: p, inputs: children)
+            }
+            return try node(product)
+        }
+    }
+}
