@@ -21,6 +21,15 @@ deps:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "system packages present"; fi
+	@# Separate step: Python astropy for the independent-reader test (Phase3AstropyCrossCheckTests), which skips without
+	@# it. Quiet and instant when present; a pyenv/venv python installs plainly, Debian's own needs --break-system-packages
+	@# (and --user when not root). A failed install only warns.
+	@if python3 -c 'import astropy' 2>/dev/null; then echo "astropy present"; \
+	else export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore; \
+	  if python3 -m pip install --quiet astropy 2>/dev/null \
+	    || python3 -m pip install --quiet --break-system-packages $$([ "$$(id -u)" = 0 ] || echo --user) astropy; \
+	  then echo "installed astropy"; else echo "astropy not installed: the astropy cross-check tests will be skipped"; fi; \
+	fi
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)

@@ -46,13 +46,19 @@ public struct FITSColumn: Sendable, Equatable {
     public var data: Data
     /// Elements per row; 1 for scalar columns.
     public var repeatCount: Int
+    /// TNULLn: the stored value that marks an undefined element, for integer columns (`K`, `J`, `I`, `B`) only; nil
+    /// for none. It must fit the column's type. Elements equal to it are written and read back as they are (the
+    /// readers do not substitute anything); the keyword only tells other readers which value means "no data".
+    public var null: Int64?
 
-    /// Creates a column; `data.count` must be a multiple of `repeatCount`.
-    public init(name: String, unit: String? = nil, data: Data, repeatCount: Int = 1) {
+    /// Creates a column; `data.count` must be a multiple of `repeatCount`, and `null` (TNULLn) is only allowed for
+    /// integer data and must fit its type.
+    public init(name: String, unit: String? = nil, data: Data, repeatCount: Int = 1, null: Int64? = nil) {
         self.name = name
         self.unit = unit
         self.data = data
         self.repeatCount = repeatCount
+        self.null = null
     }
 
     /// Rows the data fills (0 when the cells are empty).

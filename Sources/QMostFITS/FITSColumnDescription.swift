@@ -8,12 +8,15 @@ public struct FITSColumnDescription: Sendable, Equatable {
     public var format: String
     /// Elements per row (strings per row for character columns).
     public var repeatCount: Int
+    /// TNULLn: the integer value that marks an undefined element, nil when the header declares none.
+    public var null: Int64?
 
     /// Creates a description; ``FITSFile/columnDescriptions(hdu:)`` builds these.
-    public init(name: String, unit: String?, format: String, repeatCount: Int) {
+    public init(name: String, unit: String?, format: String, repeatCount: Int, null: Int64? = nil) {
         self.name = name
         self.unit = unit
         self.format = format
         self.repeatCount = repeatCount
+        self.null = null
     }
 }

@@ -4,17 +4,24 @@ extension FITSFile {
     ///
     /// All columns must fill the same number of rows (`data.count / repeatCount`).
     /// `name` becomes EXTNAME (an EXTNAME card in `cards` is then ignored); structural
-    /// keywords in `cards` (TFORMn, TTYPEn, NAXISn, ...) are skipped.
+    /// keywords in `cards` (TFORMn, TTYPEn, NAXISn, ...) are skipped: a column's null value is declared with
+    /// ``FITSColumn/null``, which writes TNULLn after the column's TUNITn/TFORMn.
     public func appendBinaryTable(name: String, columns: [FITSColumn], cards: [FITSCard] = []) throws(FITSError) {
         try requireWritable("appendBinaryTable")
         let rows = try Self.tableRows(columns, path: path)
         var forms: [String] = []
         for column in columns {
             forms.append(try tableForm(column))
+            try checkNull(column)
         }
         try handle.createBinaryTable(
             rows: Int64(rows), names: columns.map(\.name), forms: forms, units: columns.map { $0.unit ?? "" },
             extname: name.isEmpty ? nil : name)
+        for (offset, column) in columns.enumerated() {
+            if let null = column.null {
+                try handle.setColumnNull(Int32(offset + 1), null, comment: "Value of undefined elements of \(column.name)")
+            }
+        }
         try handle.writeCards(cards, skipping: name.isEmpty ? [] : ["EXTNAME"])
         for (offset, column) in columns.enumerated() {
             try writeColumnData(column.data, column: Int32(offset + 1))
@@ -38,14 +45,14 @@ extension FITSFile {
             result.append(
                 FITSColumnDescription(
                     name: keywords.name, unit: keywords.unit.isEmpty ? nil : keywords.unit, format: keywords.format,
-                    repeatCount: Self.elementsPerRow(layout)))
+                    repeatCount: Self.elementsPerRow(layout), null: try handle.columnNull(Int32(number + 1))))
         }
         return result
     }
 
     /// Reads a numeric column (found by name, case-insensitively) converted to `T`, with
     /// TSCAL/TZERO applied. Vector cells come back flattened row after row with their
-    /// repeat count. Integer null values (TNULLn) are returned as stored.
+    /// repeat count. Integer null values (TNULLn) are returned as stored (``columnDescriptions(hdu:)`` says which).
     public func readColumn<T: FITSNumber>(_ name: String, hdu: Int? = nil, as type: T.Type) throws(FITSError) -> FITSColumnValues<T> {
         let (number, rows) = try locateColumn(name, hdu, "readColumn")
         return try readNumbers(number: number, rows: rows, as: T.self)
@@ -207,7 +214,8 @@ extension FITSFile {
                 "column '\(keywords.name)' has a type (code \(typecode)) without a FITSColumn representation")
         }
         return FITSColumn(
-            name: keywords.name, unit: keywords.unit.isEmpty ? nil : keywords.unit, data: data, repeatCount: perRow)
+            name: keywords.name, unit: keywords.unit.isEmpty ? nil : keywords.unit, data: data, repeatCount: perRow,
+            null: try handle.columnNull(number))
     }
 
     // MARK: Writing helpers
@@ -252,6 +260,27 @@ extension FITSFile {
             }
             let width = max(1, strings.map(\.utf8.count).max() ?? 1)
             return r == 1 ? "\(width)A" : "\(r * width)A\(width)"
+        }
+    }
+
+    /// A null value (TNULLn) only for integer columns, and one their type can store.
+    private func checkNull(_ column: FITSColumn) throws(FITSError) {
+        guard let null = column.null else { return }
+        let range: ClosedRange<Int64>
+        switch column.data {
+        case .int64: range = Int64.min...Int64.max
+        case .int32: range = Int64(Int32.min)...Int64(Int32.max)
+        case .int16: range = Int64(Int16.min)...Int64(Int16.max)
+        case .uint8: range = 0...255
+        case .double, .float, .string, .bool:
+            throw usageError(
+                FITSCode.badDataType, "appendBinaryTable",
+                "column '\(column.name)' declares a null value (TNULL) but is not an integer column; FITS allows TNULL only for K, J, I and B columns")
+        }
+        guard range.contains(null) else {
+            throw usageError(
+                FITSCode.numOverflow, "appendBinaryTable",
+                "column '\(column.name)' declares the null value \(null), which its type cannot store (\(range.lowerBound)...\(range.upperBound))")
         }
     }
 

@@ -85,7 +85,14 @@ struct L1DaemonTests {
         // The spectra are flat-fielded and sky-subtracted, the un-subtracted ones kept beside them.
         let product = try #require(l1["product"] as? String)
         let hdus = try withFITSFile("\(inst.root)/\(product)") { file in try file.headers().compactMap { $0.string("EXTNAME") } }
-        for arm in ["BLUE", "GREEN", "RED"] { #expect(hdus.contains("FLUX_\(arm)") && hdus.contains("FLUX_NOSS_\(arm)"), "\(hdus)") }
+        for arm in ["BLUE", "GREEN", "RED"] {
+            #expect(hdus.contains("FLUX_\(arm)") && hdus.contains("FLUX_NOSS_\(arm)") && hdus.contains("SENS_\(arm)"), "\(hdus)")
+        }
+        // Flux-calibrated from the frame's standards: erg/s/cm²/Å throughout.
+        let (fluxcal, bunit) = try withFITSFile("\(inst.root)/\(product)") { file in
+            (try file.header(hdu: 0).string("FLUXCAL"), try file.header(hdu: try file.moveTo(extname: "FLUX_GREEN")).string("BUNIT"))
+        }
+        #expect(fluxcal == "ABSOLUTE" && bunit == "erg/s/cm2/Angstrom", "FLUXCAL \(fluxcal ?? "-"), BUNIT \(bunit ?? "-")")
 
         // explain on the product walks its lineage down to the raw frames: the science frame and, through each
         // master, the calibration frames it was combined from.

@@ -110,7 +110,8 @@ extension FITSHandle {
 
 /// Keywords the wrapper writes itself (or cfitsio does) from the data's layout. Cards
 /// with these keywords are skipped when writing, so a header copied from another file
-/// (say an ESO raw frame with BZERO = 32768) cannot contradict the data it is attached to.
+/// (say an ESO raw frame with BZERO = 32768) cannot contradict the data it is attached to. A table column's TNULLn
+/// is declared with ``FITSColumn/null`` instead, which checks it against the column's type.
 enum FITSReservedKeywords {
     private static let exact: Set<String> = [
         "SIMPLE", "XTENSION", "BITPIX", "NAXIS", "EXTEND", "PCOUNT", "GCOUNT", "GROUPS", "END",

@@ -35,6 +35,38 @@ extension FITSHandle {
         }
     }
 
+    /// Declares `value` the null value of an integer column of the current (new) table: writes `TNULLn` just after
+    /// the column's TUNITn (or TFORMn when it has no unit) and tells cfitsio about it (`fits_set_btblnull`), so the
+    /// keyword and cfitsio's view of the column agree before any data is written.
+    func setColumnNull(_ column: Int32, _ value: Int64, comment: String) throws(FITSError) {
+        var card = [CChar](repeating: 0, count: Int(FLEN_CARD) + 1)
+        var hasUnit = false
+        try call("ffgcrd", detail: "TUNIT\(column)", tolerating: [FITSCode.keyNotFound]) { f, status in
+            _ = ffgcrd(f, "TUNIT\(column)", &card, &status)
+            hasUnit = status == 0
+        }
+        if !hasUnit {
+            try call("ffgcrd", detail: "TFORM\(column)") { f, status in _ = ffgcrd(f, "TFORM\(column)", &card, &status) }
+        }
+        // ffgcrd leaves the header position after the card it found; ffikyj inserts there.
+        try call("ffikyj", detail: "TNULL\(column)") { f, status in _ = ffikyj(f, "TNULL\(column)", LONGLONG(value), comment, &status) }
+        try call("fftnul", detail: "TNULL\(column)") { f, status in _ = fftnul(f, column, LONGLONG(value), &status) }
+    }
+
+    /// TNULLn of a column of the current table, nil when the column declares none. A TNULLn that is not an integer
+    /// (blank, text, out of range) counts as none: it declares nothing a reader could use, and a foreign file's odd
+    /// header must not stop its columns from being listed.
+    func columnNull(_ column: Int32) throws(FITSError) -> Int64? {
+        var value: LONGLONG = 0
+        var found = false
+        let unusable: Set<Int32> = [FITSCode.keyNotFound, Int32(VALUE_UNDEFINED), Int32(BAD_INTKEY), Int32(BAD_C2I), FITSCode.numOverflow]
+        try call("ffgkyjj", detail: "TNULL\(column)", tolerating: unusable) { f, status in
+            _ = ffgkyjj(f, "TNULL\(column)", &value, nil, &status)
+            found = status == 0
+        }
+        return found ? Int64(value) : nil
+    }
+
     /// The 1-based number of the column with this name (case-insensitive, first match).
     func columnNumber(_ name: String) throws(FITSError) -> Int32 {
         var template = Array(name.utf8CString)

@@ -62,3 +62,10 @@ public enum RawFrameReader {
         return layout
     }
 }
+
+extension RawFrameReader {
+    /// The primary header alone (exposure time, airmass), without reading any pixels.
+    public static func primaryHeader(_ path: String) throws(FileProblem) -> FITSHeader {
+        do { return try withFITSFile(path) { try $0.header(hdu: 0) } } catch { throw FileProblem(path: path, problem: "\(error)") }
+    }
+}

@@ -42,9 +42,12 @@ public enum SpectraFile {
     /// `extra` becomes string-valued cards (HIERARCH where needed), in key order.
     /// `unsubtracted`, when given, are the same spectra before sky subtraction (`FLUX_NOSS_<ARM>`, `VAR_NOSS_<ARM>`);
     /// `unit` is the flux's BUNIT (electrons per bin, or 1 for a fibre flat's relative response).
+    /// `sensitivities`, per arm, are the flux calibration's curves (`SENS_<ARM>`, electrons per bin per second per
+    /// erg/s/cm²/Å).
     public static func write(_ path: String, spectra: [RebinnedSpectra], unsubtracted: [RebinnedSpectra] = [], inputs: [String],
                              calibrations: [UsedCalibration] = [], extra: [String: String] = [:], category: String = SpectraFile.category,
-                             unit: String = "electron") throws(FileProblem) {
+                             unit: String = "electron", sensitivities: [ArmName: [Float]] = [:]) throws(FileProblem) {
+        let varianceUnit = unit == "electron" ? "electron**2" : "(\(unit))**2"
         let rows = Array(Set(spectra.flatMap(\.slitPositions))).sorted()
         try ProductFile.writeAtomically(path) { file in
             var cards = ProductFile.primaryCards(category: category, inputs: inputs)
@@ -71,7 +74,7 @@ public enum SpectraFile {
                                                                       FITSCard(keyword: "BUNIT", value: .string(unit), comment: unit == "electron" ? "electrons per bin" : nil)] + wcs
                                      + [.comment("Row r is the fibre in row r of the FIBRES table.")])
                 try file.appendImage(full.variance, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("VAR_\(name)")),
-                                                                          FITSCard(keyword: "BUNIT", value: .string("electron**2"))] + wcs
+                                                                          FITSCard(keyword: "BUNIT", value: .string(varianceUnit))] + wcs
                                      + [.comment("Diagonal variance: neighbouring bins share pixels and are correlated.")])
                 try file.appendImage(full.mask, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("MASK_\(name)"))] + wcs
                                      + [.comment("1 no data, 2 masked pixel, 4 saturated, 8 outside the fibre's coverage, 16 no fibre-flat response.")])
@@ -81,7 +84,12 @@ public enum SpectraFile {
                                                                        FITSCard(keyword: "BUNIT", value: .string(unit))] + wcs
                                          + [.comment("Before sky subtraction (seed 9.1.14: FLUX_NOSS).")])
                     try file.appendImage(u.variance, shape: shape, cards: [FITSCard(keyword: "EXTNAME", value: .string("VAR_NOSS_\(name)")),
-                                                                           FITSCard(keyword: "BUNIT", value: .string("electron**2"))] + wcs)
+                                                                           FITSCard(keyword: "BUNIT", value: .string(varianceUnit))] + wcs)
+                }
+                if let sens = sensitivities[s.arm] {
+                    try file.appendImage(sens, shape: [g.count], cards: [FITSCard(keyword: "EXTNAME", value: .string("SENS_\(name)")),
+                                                                        FITSCard(keyword: "BUNIT", value: .string("electron s-1 / (erg s-1 cm-2 Angstrom-1)"))] + wcs
+                                         + [.comment("Flux calibration (seed 9.1.16): electrons per bin per second per unit F_lambda above the atmosphere.")])
                 }
             }
             try file.appendBinaryTable(name: "FIBRES", columns: [FITSColumn(name: "SLIT_POS", data: .int32(rows.map { Int32($0) }))])

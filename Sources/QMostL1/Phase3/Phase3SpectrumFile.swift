@@ -22,10 +22,8 @@ public enum Phase3SpectrumPart: Sendable, Equatable {
 /// primary HDU with the product's keywords, and one `PHASE3SPECTRUM` binary table with a single row whose six
 /// cells are arrays (`<n>E` / `<n>J`): WAVE, FLUX, ERR_FLUX, QUAL, FLUX_NOSS, ERR_FLUX_NOSS, with the sample's
 /// TUNIT/TUCD/TUTYP/TCOMM/TDISP. Every keyword the sample's two headers carry is written, plus CNAME, TARG_ID,
-/// U_OBJ_ID, SPECUID and SPECUID_P in the primary header; CHECKSUM/DATASUM in both HDUs.
-///
-/// One keyword of the sample is missing: `TNULL4` (= −1). The FITS wrapper treats TNULLn as structural and does not
-/// let a caller write it, so QUAL carries no declared null value.
+/// U_OBJ_ID, SPECUID and SPECUID_P in the primary header; CHECKSUM/DATASUM in both HDUs. QUAL declares
+/// `TNULL4 = -1` (``qualityNull``) as the sample does.
 public enum Phase3SpectrumFile {
     /// PRODCATG.
     public static let category = "SCIENCE.SPECTRUM"
@@ -33,6 +31,8 @@ public enum Phase3SpectrumFile {
     public static let extensionName = "PHASE3SPECTRUM"
     /// DXUDOC: the L1 Data eXchange Unit document the layout follows.
     public static let dxuDocument = "VIS-TNO-4MOST-47110-0143-0001"
+    /// TNULL of the QUAL column: the value that marks an undefined quality element.
+    public static let qualityNull: Int32 = -1
     /// The flux unit of FLUX, ERR_FLUX, FLUX_NOSS and ERR_FLUX_NOSS.
     public static let fluxUnit = "erg/(s*cm^2*Angstrom)"
 
@@ -72,14 +72,7 @@ public enum Phase3SpectrumFile {
     /// least two bins, and increasing wavelengths; the CNAME must be a valid one.
     public static func write(_ path: String, _ spectrum: Phase3Spectrum) throws(FileProblem) {
         let n = spectrum.wavelength.count
-        let counts = [spectrum.flux.count, spectrum.error.count, spectrum.quality.count, spectrum.fluxNoSkySubtraction.count,
-                      spectrum.errorNoSkySubtraction.count]
-        guard n >= 2, counts.allSatisfy({ $0 == n }) else {
-            throw FileProblem(path: path, problem: "the arrays have \([n] + counts) elements; they must agree and hold at least 2")
-        }
-        guard zip(spectrum.wavelength, spectrum.wavelength.dropFirst()).allSatisfy({ $0 < $1 }) else {
-            throw FileProblem(path: path, problem: "WAVE is not strictly increasing")
-        }
+        if let problem = arrayProblem(spectrum) { throw FileProblem(path: path, problem: problem) }
         guard let cname = CoordinateName.canonicalCNAME(spectrum.header.cname) else {
             throw FileProblem(path: path, problem: "CNAME '\(spectrum.header.cname)' is not HHMMSSss±DDMMSSs")
         }
@@ -91,7 +84,7 @@ public enum Phase3SpectrumFile {
             FITSColumn(name: "WAVE", unit: columns[0].unit, data: .float(spectrum.wavelength), repeatCount: n),
             FITSColumn(name: "FLUX", unit: columns[1].unit, data: .float(spectrum.flux), repeatCount: n),
             FITSColumn(name: "ERR_FLUX", unit: columns[2].unit, data: .float(spectrum.error), repeatCount: n),
-            FITSColumn(name: "QUAL", unit: columns[3].unit, data: .int32(spectrum.quality), repeatCount: n),
+            FITSColumn(name: "QUAL", unit: columns[3].unit, data: .int32(spectrum.quality), repeatCount: n, null: Int64(qualityNull)),
             FITSColumn(name: "FLUX_NOSS", unit: columns[4].unit, data: .float(spectrum.fluxNoSkySubtraction), repeatCount: n),
             FITSColumn(name: "ERR_FLUX_NOSS", unit: columns[5].unit, data: .float(spectrum.errorNoSkySubtraction), repeatCount: n),
         ]
@@ -99,6 +92,21 @@ public enum Phase3SpectrumFile {
             try file.appendEmptyPrimary(cards: primary)
             try file.appendBinaryTable(name: extensionName, columns: cols, cards: table)
         }
+    }
+
+    /// What is wrong with the spectrum's arrays for writing, nil when nothing: they must have one length, at least
+    /// two bins, and strictly increasing wavelengths.
+    static func arrayProblem(_ spectrum: Phase3Spectrum) -> String? {
+        let n = spectrum.wavelength.count
+        let counts = [spectrum.flux.count, spectrum.error.count, spectrum.quality.count, spectrum.fluxNoSkySubtraction.count,
+                      spectrum.errorNoSkySubtraction.count]
+        guard n >= 2, counts.allSatisfy({ $0 == n }) else {
+            return "the arrays have \([n] + counts) elements; they must agree and hold at least 2"
+        }
+        guard zip(spectrum.wavelength, spectrum.wavelength.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            return "WAVE is not strictly increasing"
+        }
+        return nil
     }
 
     /// Reads a file ``write(_:_:)`` made (or one of the same layout) back into a spectrum.

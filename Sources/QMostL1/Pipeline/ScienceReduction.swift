@@ -1,5 +1,6 @@
 import Foundation
 import QMostCore
+import QMostFITS
 
 /// One science exposure through L1 (seed 9.1.1–9.1.14), arm by arm: detector corrections with variance,
 /// scattered light from the gaps between the traces, profile extraction with the overlap solve and cosmic-ray
@@ -11,6 +12,8 @@ public enum ScienceReduction {
         public var arm: ArmName
         public var fibres: Int
         public var cosmicRayPixels: Int
+        /// The arm's nominal model (throughput, dispersion) for this frame's instrument.
+        public var model: ArmModel
     }
 
     /// The spectra of one arm of `raw` (nil when the frame lacks the arm or the masters do).
@@ -31,7 +34,7 @@ public enum ScienceReduction {
         image.subtractScatteredLight(geometry.scatteredLight, traces: set.traces)
         let extracted = ProfileExtraction(profiles: set.profiles).extract(image: image, traces: set.traces, arm: arm)
         let rebinned = Rebinning.rebin(extracted.spectra, solutions: solution, onto: SpectralGrid.standard(for: geometry.arm(arm)))
-        return (rebinned, ArmSummary(arm: arm, fibres: set.traces.count, cosmicRayPixels: extracted.cosmicRays))
+        return (rebinned, ArmSummary(arm: arm, fibres: set.traces.count, cosmicRayPixels: extracted.cosmicRays, model: geometry.arm(arm)))
     }
 
     /// Reduces every arm of `raw` with the masters at `calibrations` (paths by kind: bias, trace and wave
@@ -45,7 +48,12 @@ public enum ScienceReduction {
         let traces = try TraceFile.read(tracePath)
         let solutions = try WavelengthSolutionFile.read(wavePath).solutions
         let fields = try calibrations[.fibreFlatField].map { p throws(FileProblem) in try FibreFlatMaking.read(p) } ?? [:]
-        let sky = fields.isEmpty ? [] : try SkyFibres.slitPositions(in: raw)
+        let roles = fields.isEmpty ? FibreRoles(sky: [], standards: []) : try FibreRoles.read(raw)
+        let primary = try RawFrameReader.primaryHeader(raw)
+        let exposureTime = primary.double("EXPTIME") ?? 0
+        let airmass = primary.double("ESO TEL AIRM START") ?? primary.double("AIRMASS") ?? 1
+        var sensitivities: [ArmName: [Float]] = [:]
+        var fluxed: [(spectra: RebinnedSpectra, unsubtracted: RebinnedSpectra)] = []
         var spectra: [RebinnedSpectra] = [], unsubtracted: [RebinnedSpectra] = [], summaries: [String] = []
         var extra: [String: String] = [:]
         for arm in ArmName.allCases {
@@ -64,20 +72,51 @@ public enum ScienceReduction {
             let flat = FibreFlatField(arm: arm, grid: field.grid, slitPositions: field.slitPositions, response: field.flux,
                                       usable: (0..<field.slitPositions.count).map { f in field.mask(fibre: f).contains(0) },
                                       twilightFactors: [], twilightNormalised: false).apply(to: s)
-            let rows = sky.compactMap { flat.slitPositions.firstIndex(of: $0) }
+            let rows = roles.sky.compactMap { flat.slitPositions.firstIndex(of: $0) }
             let subtracted = SkySubtraction().subtract(flat, skyFibres: rows)
-            spectra.append(subtracted.spectra)
-            unsubtracted.append(subtracted.unsubtracted)
             // The median over bins of the sky fibres the master kept.
             let kept = subtracted.masterSky.fibresUsed.filter { $0 > 0 }.sorted()
             let typical = kept.isEmpty ? 0 : kept[kept.count / 2]
             line += ", fibre flat, sky from \(typical) of \(rows.count) sky fibres"
             for w in subtracted.warnings { line += " (\(w))" }
             extra["QMOST QC \(arm.headerName) NSKYFIB"] = "\(typical)"
+            // Telluric correction from the model at the airmass and the sensitivity from the standards (9.1.15–9.1.16).
+            let standards = roles.standards.compactMap { s -> FluxStandard? in
+                guard let row = flat.slitPositions.firstIndex(of: s.slitPosition), let band = PhotometricBand.known[s.band] else { return nil }
+                return FluxStandard(row: row, magnitude: s.magnitude, band: band)
+            }
+            let calibration = FluxCalibration(arm: summary.model)
+            spectra.append(subtracted.spectra)
+            unsubtracted.append(subtracted.unsubtracted)
+            if let calibrated = calibration.calibrate(subtracted.spectra, standards: standards, exposureTime: exposureTime, airmass: airmass) {
+                let telluric = TelluricCorrection.fromModel(grid: flat.grid, airmass: airmass)
+                let noss = calibration.apply(calibrated.sensitivity, to: telluric.apply(to: subtracted.unsubtracted), telluric: telluric,
+                                             exposureTime: exposureTime, airmass: airmass)
+                fluxed.append((calibrated.asRebinned, noss.asRebinned))
+                sensitivities[arm] = calibrated.sensitivity.values.map { Float($0) }
+                line += ", flux-calibrated from \(calibrated.sensitivity.standards.filter(\.used).count) of \(standards.count) standards (telluric \(calibrated.telluricMethod.rawValue))"
+            } else {
+                line += ", not flux-calibrated (\(standards.count) usable standards)"
+            }
             summaries.append(line)
         }
         guard !spectra.isEmpty else { throw FileProblem(path: raw, problem: "no arm has traces and a wavelength solution") }
-        try SpectraFile.write(path, spectra: spectra, unsubtracted: unsubtracted, inputs: [raw], calibrations: used, extra: extra)
+        // One unit per file: flux-calibrated only when every arm could be, else electrons throughout.
+        let calibrated = !fluxed.isEmpty && fluxed.count == spectra.count
+        extra["FLUXCAL"] = calibrated ? "ABSOLUTE" : "UNCALIBRATED"
+        if calibrated {
+            spectra = fluxed.map(\.spectra)
+            unsubtracted = fluxed.map(\.unsubtracted)
+        }
+        try SpectraFile.write(path, spectra: spectra, unsubtracted: unsubtracted, inputs: [raw], calibrations: used, extra: extra,
+                              unit: calibrated ? FluxCalibratedSpectra.unit : "electron", sensitivities: calibrated ? sensitivities : [:])
         return summaries.joined(separator: "; ")
+    }
+}
+
+extension FluxCalibratedSpectra {
+    /// The same values as arm spectra on the grid (flux in erg/s/cm²/Å per bin).
+    var asRebinned: RebinnedSpectra {
+        RebinnedSpectra(arm: arm, grid: grid, slitPositions: slitPositions, flux: flux, variance: variance, mask: mask)
     }
 }
