@@ -89,5 +89,4 @@ extension LoadedMaster {
         guard let a = arms[arm] else { throw FileProblem(path: path, problem: "no \(arm.headerName) extension") }
         return a
     }
-
 }

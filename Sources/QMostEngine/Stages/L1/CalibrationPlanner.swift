@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import QMostCore
-import QMostL1
 import QMostStore
 
 /// The repository side of calibration association: which masters an exposure would use now, and which reduced
@@ -54,18 +53,5 @@ extension Night {
         let parts = iso.split(separator: "-").map { Int($0)! }
         let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))!
         return Night(utcDateOf: calendar.date(byAdding: .day, value: days, to: date)!)
-    }
-}
-
-extension QMostCore.Configuration {
-    /// The configured crosstalk of each arm of `spectrograph` (`calibrations.crosstalk`).
-    func crosstalkCorrections(spectrograph: String) -> [ArmName: CrosstalkCorrection] {
-        var out: [ArmName: CrosstalkCorrection] = [:]
-        for arm in ArmName.allCases {
-            if let c = crosstalk["\(spectrograph)/\(arm.headerName)"] ?? crosstalk["\(spectrograph)/\(arm.rawValue)"] {
-                out[arm] = CrosstalkCorrection(coefficients: c)
-            }
-        }
-        return out
     }
 }

@@ -31,7 +31,8 @@ struct L1NightCalibration {
         for plan in plans {
             made.append(try await make(plan))
         }
-        let spectrographs = Set(plans.map(\.spectrograph)).union(inputs.compactMap { $0.frame.spectrograph })
+        // Every plan's spectrograph is one of the night's frames'.
+        let spectrographs = Set(inputs.compactMap { $0.frame.spectrograph })
         let queued: Int
         do {
             queued = try await context.repository.pool.write { [planner, context, night] db -> Int in
