@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "QMostEngine",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostIngest", "QMostL1",
+                "QMostCore", "QMostStore", "QMostIngest", "QMostL1", "QMostFITS",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,7 +4,8 @@ extension FITSFile {
     public func writeChecksums() throws(FITSError) {
         try requireWritable("writeChecksums")
         let current = try handle.currentHDUNumber()
-        let count = try hduCount
+        // cfitsio does not count a just-created last HDU without data yet (an empty table): the current one is.
+        let count = max(try hduCount, current)
         for index in 0..<count {
             try handle.moveAbsolute(index + 1)
             try handle.writeChecksum()

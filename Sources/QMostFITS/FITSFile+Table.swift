@@ -5,26 +5,18 @@ extension FITSFile {
     /// All columns must fill the same number of rows (`data.count / repeatCount`).
     /// `name` becomes EXTNAME (an EXTNAME card in `cards` is then ignored); structural
     /// keywords in `cards` (TFORMn, TTYPEn, NAXISn, ...) are skipped: a column's null value is declared with
-    /// ``FITSColumn/null``, which writes TNULLn after the column's TUNITn/TFORMn.
+    /// ``FITSColumn/null``, which writes TNULLn after the column's TUNITn/TFORMn. A table too large to hold in memory
+    /// is written in row batches with ``createBinaryTable(name:columns:rows:cards:)`` instead.
     public func appendBinaryTable(name: String, columns: [FITSColumn], cards: [FITSCard] = []) throws(FITSError) {
         try requireWritable("appendBinaryTable")
         let rows = try Self.tableRows(columns, path: path)
-        var forms: [String] = []
         for column in columns {
-            forms.append(try tableForm(column))
-            try checkNull(column)
+            if case .string(let strings) = column.data { try checkText(strings, column: column.name, call: "appendBinaryTable") }
         }
-        try handle.createBinaryTable(
-            rows: Int64(rows), names: columns.map(\.name), forms: forms, units: columns.map { $0.unit ?? "" },
-            extname: name.isEmpty ? nil : name)
+        try createTable(
+            name: name, columns: columns.map(FITSColumnDefinition.init), rows: rows, cards: cards, call: "appendBinaryTable")
         for (offset, column) in columns.enumerated() {
-            if let null = column.null {
-                try handle.setColumnNull(Int32(offset + 1), null, comment: "Value of undefined elements of \(column.name)")
-            }
-        }
-        try handle.writeCards(cards, skipping: name.isEmpty ? [] : ["EXTNAME"])
-        for (offset, column) in columns.enumerated() {
-            try writeColumnData(column.data, column: Int32(offset + 1))
+            try writeColumnData(column.data, column: Int32(offset + 1), firstRow: 0)
         }
     }
 
@@ -97,14 +89,14 @@ extension FITSFile {
         return (try handle.columnNumber(name), Int(try handle.rowCount()))
     }
 
-    private func requireTable(_ hdu: Int?, _ call: String) throws(FITSError) {
+    func requireTable(_ hdu: Int?, _ call: String) throws(FITSError) {
         guard try hduType(hdu: hdu) != .image else {
             throw usageError(FITSCode.notTable, call, "the HDU at index \(try currentHDU) is an image, not a table")
         }
     }
 
     /// Elements per row: characters are counted in whole strings.
-    private static func elementsPerRow(_ layout: (typecode: Int32, repeatCount: Int64, width: Int64)) -> Int {
+    static func elementsPerRow(_ layout: (typecode: Int32, repeatCount: Int64, width: Int64)) -> Int {
         if layout.typecode == FITSCode.tstring {
             return layout.width > 0 ? Int(layout.repeatCount / layout.width) : 0
         }
@@ -240,69 +232,5 @@ extension FITSFile {
             rows = column.rowCount
         }
         return rows ?? 0
-    }
-
-    private func tableForm(_ column: FITSColumn) throws(FITSError) -> String {
-        let r = column.repeatCount
-        switch column.data {
-        case .double: return "\(r)D"
-        case .float: return "\(r)E"
-        case .int64: return "\(r)K"
-        case .int32: return "\(r)J"
-        case .int16: return "\(r)I"
-        case .uint8: return "\(r)B"
-        case .bool: return "\(r)L"
-        case .string(let strings):
-            guard strings.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x20 && $0 <= 0x7E } }) else {
-                throw usageError(
-                    FITSCode.badKeyChar, "appendBinaryTable",
-                    "column '\(column.name)' holds text that is not printable ASCII, which FITS tables require")
-            }
-            let width = max(1, strings.map(\.utf8.count).max() ?? 1)
-            return r == 1 ? "\(width)A" : "\(r * width)A\(width)"
-        }
-    }
-
-    /// A null value (TNULLn) only for integer columns, and one their type can store.
-    private func checkNull(_ column: FITSColumn) throws(FITSError) {
-        guard let null = column.null else { return }
-        let range: ClosedRange<Int64>
-        switch column.data {
-        case .int64: range = Int64.min...Int64.max
-        case .int32: range = Int64(Int32.min)...Int64(Int32.max)
-        case .int16: range = Int64(Int16.min)...Int64(Int16.max)
-        case .uint8: range = 0...255
-        case .double, .float, .string, .bool:
-            throw usageError(
-                FITSCode.badDataType, "appendBinaryTable",
-                "column '\(column.name)' declares a null value (TNULL) but is not an integer column; FITS allows TNULL only for K, J, I and B columns")
-        }
-        guard range.contains(null) else {
-            throw usageError(
-                FITSCode.numOverflow, "appendBinaryTable",
-                "column '\(column.name)' declares the null value \(null), which its type cannot store (\(range.lowerBound)...\(range.upperBound))")
-        }
-    }
-
-    private func writeColumnData(_ data: FITSColumn.Data, column: Int32) throws(FITSError) {
-        func write<T: FITSNumber>(_ values: [T]) throws(FITSError) {
-            try values.withBytes { buffer throws(FITSError) in
-                try handle.writeColumn(datatype: T.fitsType.datatype, column: column, from: buffer, count: values.count)
-            }
-        }
-        switch data {
-        case .double(let v): try write(v)
-        case .float(let v): try write(v)
-        case .int64(let v): try write(v)
-        case .int32(let v): try write(v)
-        case .int16(let v): try write(v)
-        case .uint8(let v): try write(v)
-        case .string(let v): try handle.writeStrings(column: column, v)
-        case .bool(let v):
-            let flags = v.map { Int8($0 ? 1 : 0) }
-            try flags.withBytes { buffer throws(FITSError) in
-                try handle.writeColumn(datatype: FITSCode.tlogical, column: column, from: buffer, count: flags.count)
-            }
-        }
     }
 }

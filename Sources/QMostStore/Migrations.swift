@@ -7,6 +7,7 @@ enum Migrations {
         m.registerMigration("2026-11-22-core", migrate: core)
         m.registerMigration("2026-11-22-identifiers", migrate: identifiers)
         m.registerMigration("2026-12-02-calibrations", migrate: calibrations)
+        m.registerMigration("2026-12-03-phase3", migrate: phase3)
         return m
     }
 
@@ -34,6 +35,26 @@ enum Migrations {
                 PRIMARY KEY (product_id, kind)
             );
             CREATE INDEX product_calibrations_calibration ON product_calibrations(calibration_id);
+            """)
+    }
+
+    /// L1's Phase 3 spectra: which object, part and stack each file holds, so stacks find their inputs.
+    private static func phase3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE phase3_products (
+                product_id INTEGER PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+                night TEXT NOT NULL,
+                ob_id INTEGER,
+                spectrograph TEXT NOT NULL,
+                part TEXT NOT NULL,
+                stack TEXT NOT NULL,
+                object_key TEXT NOT NULL,
+                cname TEXT NOT NULL,
+                specuid INTEGER NOT NULL,
+                combined INTEGER NOT NULL
+            );
+            CREATE INDEX phase3_products_night ON phase3_products(night, stack);
+            CREATE INDEX phase3_products_object ON phase3_products(object_key, stack);
             """)
     }
 

@@ -22,6 +22,9 @@ struct BenchMain {
         if only == nil || only == "l1" {
             results += try await withScratchDirectory(scratch, "l1") { try L1Bench(quick: quick).run(in: $0) }
         }
+        if only == nil || only == "exposure" {
+            results += try await withScratchDirectory(scratch, "exposure") { try ExposureBench(quick: quick).run(in: $0) }
+        }
         if only == nil || only == "hash" {
             results += try await withScratchDirectory(scratch, "hash") { try HashBench(quick: quick).run(in: $0) }
         }

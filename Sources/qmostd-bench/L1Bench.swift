@@ -23,9 +23,9 @@ struct L1Bench {
         let manifest = try JSONSerialization.data(withJSONObject: byKind, options: [.sortedKeys])
         try manifest.write(to: URL(fileURLWithPath: "\(dir)/frames.json"))
 
-        let masters = try child(["masters", dir], pinned: false)
+        let masters = try Self.child(["masters", dir], pinned: false)
         print(masters.output, terminator: "")
-        let reduce = try child(["reduce", dir, ArmName.green.rawValue], pinned: true)
+        let reduce = try Self.child(["reduce", dir, ArmName.green.rawValue], pinned: true)
         print(reduce.output, terminator: "")
         guard let seconds = reduce.figures["seconds"], let rss = reduce.figures["rss_mb"] else {
             throw BenchFailure("the reduction child printed no figures: \(reduce.output)")
@@ -37,7 +37,7 @@ struct L1Bench {
     }
 
     /// Runs this executable as an L1 child; its `figure: name value` lines are parsed.
-    func child(_ arguments: [String], pinned: Bool) throws -> (output: String, figures: [String: Double]) {
+    static func child(_ arguments: [String], pinned: Bool) throws -> (output: String, figures: [String: Double]) {
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         let process = Process()
         let taskset = "/usr/bin/taskset"
@@ -74,6 +74,7 @@ struct BenchFailure: Error, CustomStringConvertible {
 /// reduces one arm of the science frame with them and prints its time, CPU time and peak RSS.
 enum L1BenchChild {
     static func run(_ args: [String]) throws {
+        if args[0].hasPrefix("exposure") { return try ExposureBenchChild.run(args) }
         let dir = args[1]
         let frames = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/frames.json"))) as! [String: [String]]
         let m = "\(dir)/masters"

@@ -6,15 +6,17 @@ import QMostStore
 import QMostTesting
 import Testing
 
-/// A simulated night dropped into a running daemon's spool comes out as masters and extracted, wavelength-
-/// calibrated spectra with no manual step; `explain` names each master and its tier; a better master arriving
-/// later re-reduces only the exposures it improves.
+/// A simulated night dropped into a running daemon's spool comes out as masters, calibrated spectra and Phase 3
+/// products with no manual step; `explain` names each master and its tier and walks a product down to the raw
+/// frames; a better master arriving later re-reduces only the exposures it improves; a revisit of the same
+/// targets on a later night makes deep stacks, recomputed when another exposure of them arrives.
 @Suite(.serialized)
 struct L1DaemonTests {
     /// Simulates one small LRS-A night into `folder`; returns the files it wrote, by kind, from the truth.
-    func simulate(_ night: String, seed: Int, into folder: String, truth: String, in inst: TestInstallation) throws -> [(name: String, kind: String)] {
+    func simulate(_ night: String, seed: Int, into folder: String, truth: String, revisit: String? = nil,
+                  in inst: TestInstallation) throws -> [(name: String, kind: String)] {
         let child = try ChildProcess([TestInstallation.binary, "simulate", "--night", night, "--out", folder, "--truth", truth,
-                                      "--scale", "small", "--spectrographs", "LRS-A", "--seed", "\(seed)"],
+                                      "--scale", "small", "--spectrographs", "LRS-A", "--seed", "\(seed)"] + (revisit.map { ["--revisit", $0] } ?? []),
                                      outputPath: inst.dir.file("simulate-\(night).log"))
         let status = child.wait(timeout: 240) ?? { child.signal(SIGKILL); return -1 }()
         #expect(status == 0, "\(child.output)")
@@ -59,6 +61,11 @@ struct L1DaemonTests {
             try String.fetchAll(db, sql: "SELECT kind FROM calibrations WHERE night = '2026-11-20' ORDER BY kind")
         }
         #expect(Set(masters) == ["bias", "dark", "detector_flat", "trace", "wave", "fibre_flat_field"], "masters: \(masters)")
+        // Then, with no manual step, the OB's Phase 3 products and the night's container.
+        let products1 = try inst.waitUntil(timeout: 300) {
+            try inst.count("SELECT COUNT(*) FROM products WHERE kind = 'l1_night_spectra' AND night = '2026-11-20'") == 1
+        }
+        #expect(products1, "night 1 Phase 3 products; daemon log: \(daemon.output.suffix(3000))")
         // Every product is on disk and valid FITS: masters, traces, wavelength solutions, spectra.
         for path in try inst.repository.pool.read({ db in try String.fetchAll(db, sql: "SELECT path FROM products") }) {
             let full = "\(inst.root)/\(path)"
@@ -110,14 +117,23 @@ struct L1DaemonTests {
         }
         #expect(raws(lineage) >= 10, "raw frames reached: \(raws(lineage))")
 
-        // Night 2 without its biases: reduced with night 1's bias, one night away.
+        try checkPhase3Products(inst, night: "2026-11-20", raw: raw1)
+
+        // Night 2 revisits night 1's targets, without its biases and one science exposure: reduced with night 1's
+        // bias, one night away; its OB products and night 1's make deep stacks of every target.
         let staging = inst.dir.file("staging")
         try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        let second = try simulate("2026-11-21", seed: 6, into: staging, truth: "\(inst.root)/truth/n2", in: inst)
-        try move(second.filter { $0.kind != "bias" }.map(\.name), from: staging, to: inst.spoolRaw)
-        let done2 = try inst.waitUntil(timeout: 300) { try reductions(inst, night: "2026-11-21").count == 2 }
-        #expect(done2, "night 2 reduced without its biases; log: \(daemon.output.suffix(3000))")
+        let second = try simulate("2026-11-21", seed: 5, into: staging, truth: "\(inst.root)/truth/n2", revisit: "2026-11-20", in: inst)
+        let lateScience = try #require(second.last { $0.kind == "science" }).name
+        try move(second.filter { $0.kind != "bias" && $0.name != lateScience }.map(\.name), from: staging, to: inst.spoolRaw)
+        let done2 = try inst.waitUntil(timeout: 300) {
+            try reductions(inst, night: "2026-11-21").count == 1 && deepStacks(inst).values.contains { $0.combined == 3 }
+        }
+        #expect(done2, "night 2 reduced without its biases, deep stacks made; log: \(daemon.output.suffix(3000))")
         #expect(try reductions(inst, night: "2026-11-21").values.allSatisfy { $0.tier == "nearby" && $0.runs == 1 })
+        let deep1 = try deepStacks(inst)
+        let ob1 = try inst.count("SELECT COUNT(*) FROM phase3_products WHERE night = '2026-11-20' AND stack = 'OB' AND part = 'J'")
+        #expect(deep1.filter { $0.key.hasSuffix("LJ1.fits") }.count == ob1, "a deep stack per target: \(deep1.count) for \(ob1) targets")
 
         // Its biases arrive late: night 2 is re-reduced with its own bias; night 1 is left alone.
         try move(second.filter { $0.kind == "bias" }.map(\.name), from: staging, to: inst.spoolRaw)
@@ -127,7 +143,72 @@ struct L1DaemonTests {
         let night2 = try reductions(inst, night: "2026-11-21"), night1 = try reductions(inst, night: "2026-11-20")
         #expect(redone, "night 2 re-reduced: \(night2); log: \(daemon.output.suffix(3000))")
         #expect(night1.count == 2 && night1.values.allSatisfy { $0.tier == "same_night" && $0.runs == 1 }, "night 1 untouched: \(night1)")
+
+        // Another exposure of the targets arrives: its OB products and the deep stacks are made again with it.
+        try move([lateScience], from: staging, to: inst.spoolRaw)
+        let restacked = try inst.waitUntil(timeout: 300) {
+            let deep = try deepStacks(inst)
+            return !deep.isEmpty && deep.values.allSatisfy { $0.combined == 4 }
+        }
+        let deep2 = try deepStacks(inst)
+        #expect(restacked, "deep stacks of 4 exposures: \(deep2.values.map(\.combined)); log: \(daemon.output.suffix(3000))")
+        for (path, after) in deep2 {
+            #expect(deep1[path].map { $0.sha256 != after.sha256 } ?? false, "\(path) was rewritten")
+        }
+        let deepPath = try #require(deep2.keys.sorted().first { $0.hasSuffix("LJ1.fits") })
+        let header = try withFITSFile("\(inst.root)/\(deepPath)") { try $0.header(hdu: 0) }
+        #expect(header.int("NCOMBINE") == 4 && header.string("PROV1")?.contains("_20261120_") == true
+                && header.string("PROV2")?.contains("_20261121_") == true && header.string("PROV3") == nil, "deep stack provenance: \(header)")
+        print("measured: deep stack \(deepPath): NCOMBINE \(header.int("NCOMBINE") ?? 0), SNR \(header.double("SNR") ?? 0), PROV1 \(header.string("PROV1") ?? "-"), PROV2 \(header.string("PROV2") ?? "-")")
+        let (deepStatus, deepExplain) = try inst.cli(["explain", "\(inst.root)/\(deepPath)"])
+        #expect(deepStatus == 0 && deepExplain.contains(lateScience) && deepExplain.contains(raw1), "deep stack lineage reaches both nights' raw frames: \(deepExplain)")
+        #expect(try inst.count("SELECT COUNT(*) FROM phase3_products WHERE night = '2026-11-21' AND stack = 'OB' AND combined = 2") == ob1 * 4)
         #expect(try inst.count("SELECT COUNT(*) FROM jobs WHERE state = 'dead'") == 0)
-        #expect(try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'l1.rereduced'") == 2)
+        #expect(try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'l1.rereduced'") == 1)
+    }
+
+    /// The deep stacks by path: how many exposures each combines and its checksum.
+    func deepStacks(_ inst: TestInstallation) throws -> [String: (combined: Int, sha256: String)] {
+        try inst.repository.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT p.path, p.sha256, q.combined FROM phase3_products q JOIN products p ON p.id = q.product_id WHERE q.stack = 'ALL'")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["path"] as String, ($0["combined"] as Int, $0["sha256"] as String)) })
+        }
+    }
+
+    /// The night's Phase 3 files: four per target (LB1, LG1, LR1, LJ1) combining the OB's two exposures, with
+    /// every keyword of the real QL1 sample, heliocentric, SPECUID_P parseable, lineage down to the raw frames;
+    /// the night's container holds every joined spectrum.
+    func checkPhase3Products(_ inst: TestInstallation, night: String, raw: String) throws {
+        let joined = try inst.repository.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT p.path FROM phase3_products q JOIN products p ON p.id = q.product_id WHERE q.night = ? AND q.stack = 'OB' AND q.part = 'J' ORDER BY p.path",
+                                arguments: [night])
+        }
+        #expect(joined.count >= 20, "joined spectra: \(joined.count)")
+        #expect(try inst.count("SELECT COUNT(*) FROM products WHERE kind = 'l1_phase3' AND night = '\(night)'") == joined.count * 4)
+        let sample = "\(try #require(SharedData.directory))/4most/qmost-L1-sample-LJ1.fits"
+        let (samplePrimary, sampleTable) = try withFITSFile(sample) { f in (try f.header(hdu: 0), try f.header(hdu: 1)) }
+        let path = try #require(joined.first)
+        #expect(path.contains("/l1/\(night)/singlespec/qmost_") && path.hasSuffix("_LJ1.fits"), "\(path)")
+        let (primary, table) = try withFITSFile("\(inst.root)/\(path)") { f in (try f.header(hdu: 0), try f.header(hdu: 1)) }
+        // PROVi count the inputs: PROV1 must be there, the sample's PROV2 and PROV3 need not.
+        func required(_ k: String) -> Bool { !k.isEmpty && k != "COMMENT" && !(k.hasPrefix("PROV") && k != "PROV1") }
+        let missing = samplePrimary.cards.map(\.keyword).filter { required($0) && primary.card($0) == nil }
+            + sampleTable.cards.map(\.keyword).filter { required($0) && table.card($0) == nil }
+        #expect(missing.isEmpty, "keywords of the sample missing from \(path): \(missing)")
+        for key in ["CNAME", "TARG_ID", "U_OBJ_ID", "SPECUID", "SPECUID_P"] { #expect(primary.card(key) != nil, "\(key) in \(path)") }
+        #expect(abs(table.double("HELIOCR") ?? 0) > 0.1, "a heliocentric correction was applied: \(table)")
+        #expect(primary.string("SPECSYS") == "HELIOCEN" && primary.int("NCOMBINE") == 2 && primary.string("FLUXCAL") == "ABSOLUTE", "\(primary)")
+        #expect(primary.string("PROV1")?.hasSuffix("_LB1.fits") == true && primary.string("PROV3")?.hasSuffix("_LR1.fits") == true)
+        let provenance = try #require(primary.string("SPECUID_P").flatMap(SpectrumProvenance.init(parsing:)), "SPECUID_P \(primary.string("SPECUID_P") ?? "-")")
+        #expect(provenance.specuid == primary.int("SPECUID") && provenance.stack == .ob && provenance.arm == "J")
+        print("measured: \(path): SNR \(primary.double("SNR") ?? 0), LAMRMS \(primary.double("LAMRMS") ?? 0) nm, LAMNLIN \(primary.int("LAMNLIN") ?? 0), SPEC_RES \(primary.double("SPEC_RES") ?? 0), HELIOCR \(table.double("HELIOCR") ?? .nan) km/s, SPECUID_P \(provenance.text)")
+        let (status, text) = try inst.cli(["explain", "\(inst.root)/\(path)"])
+        #expect(status == 0 && text.contains(raw) && text.contains("raw bias") && text.contains("raw arc"), "explain on a Phase 3 file: \(text)")
+        let container = try #require(try inst.repository.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT path FROM products WHERE kind = 'l1_night_spectra' AND night = ?", arguments: [night])
+        })
+        #expect(container.hasSuffix("/l1/\(night)/qmost_\(night.replacingOccurrences(of: "-", with: ""))_nightspectra.fits"), "\(container)")
+        let nspec = try withFITSFile("\(inst.root)/\(container)") { try $0.header(hdu: 0).int("NSPEC") }
+        #expect(nspec == Int64(joined.count), "container NSPEC \(nspec ?? -1) for \(joined.count) joined spectra")
     }
 }

@@ -18,7 +18,9 @@ struct NightSpectraFileTests {
         h.targetID = 9_000_000 + Int64(k)
         h.objectUID = 11_031_146_000 + Int64(k)
         h.spectrumUID = 4_242_000 + Int64(k)
-        h.parentSpectrumUID = k == 0 ? -1 : 4_241_000 + Int64(k)
+        h.spectrumProvenance = k == 0 ? "" : SpectrumProvenance(specuid: h.spectrumUID, night: Night("2022-09-04")!, obID: obID,
+                                                                 spectrograph: k % 2 == 0 ? "LRS-A" : "LRS-B", arm: k == 2 ? "B" : "J",
+                                                                 stack: k == 1 ? .ob : .exposure, pipelineVersion: "0.\(k).0").text
         h.object = "Field 0\(k)A"
         h.ra = 314.1146 + d
         h.dec = -41.19583 + d / 10
@@ -206,6 +208,9 @@ struct NightSpectraFileTests {
             #expect(snr == Self.night().spectra.map(\.spectrum.medianSNR))
             let header = try f.header(hdu: 1)
             #expect(header.string("TCOMM1") == "Unique spectrum identifier")
+            // SPECUID_P is text (docs/identifiers.md), blank for the spectrum that has none.
+            #expect(try f.readStringColumn("SPECUID_P", hdu: 1).values == Self.night().spectra.map(\.spectrum.header.spectrumProvenance))
+            #expect(try f.readStringColumn("SPECUID_P", hdu: 1).values[1] == "4242001_20220904_OB112_LRSB_J_OB_0.1.0")
         }
     }
 
@@ -272,5 +277,107 @@ struct NightSpectraFileTests {
         let single = dir.file("single.fits")
         try Phase3SpectrumFile.write(single, Phase3SpectrumFileTests.spectrum(bins: 100))
         #expect { try NightSpectraFile.read(single) } throws: { "\($0)".contains(single) && "\($0)".contains("NIGHT") }
+    }
+
+    // MARK: Streaming
+
+    /// The test night with a fifth spectrum, so that batches of 2 leave a short last one.
+    static func fiveSpectra() -> NightSpectra {
+        var n = night()
+        let s = spectrum(4, bins: 12_000, obID: 113)
+        let name = Phase3SpectrumFile.fileName(cname: s.header.cname, night: n.night, sequence: 100_104, resolution: .low, part: .arm(.red))!
+        n.spectra.append(NightSpectrum(spectrum: s, part: .arm(.red), fileName: name))
+        return n
+    }
+
+    /// The night as the streaming write takes it: headers only.
+    static func headersOnly(_ n: NightSpectra) -> NightSpectra {
+        var out = n
+        for i in out.spectra.indices {
+            let h = out.spectra[i].spectrum.header
+            out.spectra[i].spectrum = Phase3Spectrum(wavelength: [], flux: [], error: [], quality: [], fluxNoSkySubtraction: [],
+                                                     errorNoSkySubtraction: [], header: h)
+        }
+        return out
+    }
+
+    /// The file's 80-byte records, CHECKSUM and DATASUM cards left out: their comments carry the time of writing.
+    static func recordsWithoutChecksums(_ path: String) throws -> [Data] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return stride(from: 0, to: data.count, by: 80).map { data[$0..<min($0 + 80, data.count)] }
+            .filter { !$0.starts(with: Array("CHECKSUM= ".utf8)) && !$0.starts(with: Array("DATASUM = ".utf8)) }
+    }
+
+    @Test func streamingInBatchesGivesTheFileOfTheOneShotWrite() throws {
+        let dir = try TemporaryDirectory("qmost-night-spectra")
+        let n = Self.fiveSpectra()
+        let whole = dir.file("whole.fits"), streamed = dir.file("streamed.fits")
+        try NightSpectraFile.write(whole, n)
+        var loaded: [Int] = []
+        try NightSpectraFile.write(streamed, Self.headersOnly(n), elements: n.spectra.map(\.spectrum.wavelength.count), batch: 2) { i in
+            loaded.append(i)
+            return n.spectra[i].spectrum
+        }
+        #expect(loaded == [0, 1, 2, 3, 4])
+        #expect(!FileManager.default.fileExists(atPath: dir.file(".streamed.fits.part")))
+        let back = try NightSpectraFile.read(streamed)
+        #expect(back == n)
+        #expect(back == (try NightSpectraFile.read(whole)))
+        // SNR, derived from the arrays the headers did not have, is filled in from the loaded spectra.
+        let snr = try withFITSFile(streamed) { try $0.readColumn("SNR", hdu: 1, as: Double.self).values }
+        #expect(snr == n.spectra.map(\.spectrum.medianSNR) && snr.allSatisfy { $0 > 0 })
+        let (a, b) = (try Self.recordsWithoutChecksums(whole), try Self.recordsWithoutChecksums(streamed))
+        #expect(a.count == b.count && a == b, "the two files differ beyond their checksum cards")
+        try withFITSFile(streamed) { f in
+            #expect(try f.columnDescriptions(hdu: 2).map(\.format) == ["23201E", "23201E", "23201E", "23201J", "23201E", "23201E", "1J", "1K"])
+            #expect(try f.readColumn("NELEM", hdu: 2, as: Int32.self).values == [23201, 23201, 6144, 23201, 12_000])
+            #expect(try f.readColumn("WAVE", hdu: 2, as: Float.self).row(4).suffix(23201 - 12_000).allSatisfy(\.isNaN))
+            for hdu in 0...4 {
+                let c = try f.verifyChecksums(hdu: hdu)
+                #expect(c.checksum == .valid && c.datasum == .valid, "HDU \(hdu)")
+            }
+        }
+    }
+
+    @Test func streamedSpectraThatDisagreeWithTheirHeadersAreRefusedAndNothingIsWritten() throws {
+        let dir = try TemporaryDirectory("qmost-night-spectra")
+        let n = Self.fiveSpectra()
+        let headers = Self.headersOnly(n)
+        let elements = n.spectra.map(\.spectrum.wavelength.count)
+        let path = dir.file("streamed.fits")
+        func expectRefusal(_ expected: String, elements given: [Int]? = nil, batch: Int = 2,
+                           load: (Int) throws(FileProblem) -> Phase3Spectrum) {
+            #expect { try NightSpectraFile.write(path, headers, elements: given ?? elements, batch: batch, load: load) } throws: { error in
+                "\(error)".contains(path) && "\(error)".contains(expected)
+            }
+            #expect(!FileManager.default.fileExists(atPath: path), "\(expected)")
+            #expect(!FileManager.default.fileExists(atPath: dir.file(".streamed.fits.part")), "\(expected)")
+        }
+        // Spectrum 3, in the second batch: SPECTAB is half written when the problem shows.
+        expectRefusal("elements") { i in i == 3 ? Phase3SpectrumFileTests.spectrum(bins: 6144) : n.spectra[i].spectrum }
+        expectRefusal("elements") { i in
+            var s = n.spectra[i].spectrum
+            if i == 4 { s.quality.removeLast() }
+            return s
+        }
+        expectRefusal("SPECUID \(n.spectra[1].spectrum.header.spectrumUID)") { i in
+            var s = n.spectra[i].spectrum
+            if i == 2 { s.header.spectrumUID = n.spectra[1].spectrum.header.spectrumUID }
+            return s
+        }
+        let source = dir.file("qmost_missing_LJ1.fits")
+        expectRefusal(source) { i throws(FileProblem) in
+            if i == 1 { throw FileProblem(path: source, problem: "no such file") }
+            return n.spectra[i].spectrum
+        }
+        expectRefusal("one per spectrum", elements: Array(elements.dropLast())) { n.spectra[$0].spectrum }
+        expectRefusal("at least 2", elements: [23201, 23201, 1, 23201, 12_000]) { n.spectra[$0].spectrum }
+        expectRefusal("batch", batch: 0) { n.spectra[$0].spectrum }
+        // An earlier file at the path survives a refused write.
+        try NightSpectraFile.write(path, n)
+        #expect { try NightSpectraFile.write(path, headers, elements: elements, batch: 2) { i in
+            i == 4 ? Phase3SpectrumFileTests.spectrum(bins: 100) : n.spectra[i].spectrum
+        } } throws: { "\($0)".contains(path) && "\($0)".contains("elements") }
+        #expect(try NightSpectraFile.read(path) == n)
     }
 }

@@ -43,7 +43,8 @@ struct Phase3SpectrumFileTests {
         processing.pcaVariance = 93.75
         processing.pcaComponents = 11
         let header = Phase3Header(
-            cname: "20562750-4111450", targetID: 9_000_123, objectUID: 11_031_146_069, spectrumUID: 4_242_001, parentSpectrumUID: 4_242_000,
+            cname: "20562750-4111450", targetID: 9_000_123, objectUID: 11_031_146_069, spectrumUID: 4_242_001,
+            spectrumProvenance: "4242001_20220904_OB112_LRSB_J_OB_0.3.0",
             object: "Field 02A", ra: 314.1146, dec: -41.19583, exposureTime: 1200, totalExposureTime: 1200,
             mjdStart: 59827.125, mjdEnd: 59827.13888889, programme: "60.A-9296(A)", obID: 112, combined: 3,
             provenance: ["qmost_20562750-4111450_20220904_100118_LR1.fits", "qmost_20562750-4111450_20220904_100118_LG1.fits",
@@ -126,6 +127,26 @@ struct Phase3SpectrumFileTests {
         #expect(try Phase3SpectrumFile.read(path) == topo)
     }
 
+    @Test func specuidPIsAStringCard() throws {
+        let dir = try TemporaryDirectory("qmost-phase3")
+        let path = dir.file("specuid-p.fits")
+        var s = Self.spectrum(bins: 100)
+        let provenance = SpectrumProvenance(specuid: 5_000_000_000_042, night: Night("2022-09-04")!, obID: 100118, spectrograph: "LRS-A",
+                                            arm: "J", stack: .exposure, pipelineVersion: "0.3.0")
+        #expect(provenance.text == "5000000000042_20220904_OB100118_LRSA_J_EXP_0.3.0")
+        // Blank (not known), the documented example, and one too long for a single card (cfitsio continues it).
+        for text in ["", provenance.text, provenance.text + "-rc1+build.20261202.0123456789abcdef"] {
+            s.header.spectrumProvenance = text
+            try Phase3SpectrumFile.write(path, s)
+            let primary = try withFITSFile(path) { try $0.header(hdu: 0) }
+            #expect(primary["SPECUID_P"] == .string(text), "'\(text)'")
+            #expect(try Phase3SpectrumFile.read(path).header.spectrumProvenance == text)
+            #expect(try Phase3SpectrumFile.read(path) == s)
+        }
+        let card = try withFITSFile(path) { try $0.header(hdu: 0) }.cards.first { $0.keyword.hasSuffix("SPECUID_P") }
+        #expect(card?.keyword == "HIERARCH SPECUID_P")
+    }
+
     @Test func fitsverifyFindsNoWarningsOrErrors() throws {
         let dir = try TemporaryDirectory("qmost-phase3")
         let path = dir.file("qmost_20562750-4111450_20220904_100118_LJ1.fits")
@@ -175,7 +196,7 @@ struct Phase3AstropyCrossCheckTests {
 
     static let columns = ["WAVE", "FLUX", "ERR_FLUX", "QUAL", "FLUX_NOSS", "ERR_FLUX_NOSS"]
     static let numericKeys = ["RA", "DEC", "EXPTIME", "TEXPTIME", "MJD-OBS", "MJD-END", "SNR", "WAVELMIN", "WAVELMAX", "SPEC_BIN",
-                              "SPEC_RES", "OBID1", "NCOMBINE", "TARG_ID", "U_OBJ_ID", "SPECUID", "SPECUID_P"]
+                              "SPEC_RES", "OBID1", "NCOMBINE", "TARG_ID", "U_OBJ_ID", "SPECUID"]
     static let tableKeys = ["TMID", "TELAPSE", "SPEC_VAL", "SPEC_BW", "NELEM", "HELIOCR", "TRG_UID", "FIB_ID", "TNULL4"]
 
     /// Reads the file with astropy.io.fits (checksums verified) and astropy.table (TNULL masking); writes the six
@@ -201,7 +222,7 @@ struct Phase3AstropyCrossCheckTests {
                 "rows": len(d), "lengths": [int(len(d[c][0])) for c in cols], "names": [c.name for c in t.columns],
                 "primary": {k: repr(p[k]) for k in \(numericKeys) if k in p},
                 "table": {k: repr(t.header[k]) for k in \(tableKeys) if k in t.header},
-                "strings": {k: p[k] for k in ["CNAME", "SPECSYS", "PROG_ID"] if k in p},
+                "strings": {k: p[k] for k in ["CNAME", "SPECSYS", "PROG_ID", "SPECUID_P"] if k in p},
             }
         tab = Table.read(path, hdu="PHASE3SPECTRUM")
         res["qual_masked"] = int(np.ma.count_masked(tab["QUAL"][0])) if hasattr(tab["QUAL"], "mask") else 0
@@ -277,6 +298,7 @@ struct Phase3AstropyCrossCheckTests {
         #expect(astropy.int("primary", "TARG_ID") == ours.header.targetID && astropy.number("primary", "MJD-OBS") == ours.header.mjdStart)
         #expect(astropy.number("table", "HELIOCR") == ours.header.heliocentricCorrection)
         #expect((astropy.json["strings"] as? [String: String])?["CNAME"] == ours.header.cname)
+        #expect((astropy.json["strings"] as? [String: String])?["SPECUID_P"] == ours.header.spectrumProvenance)
         #expect(astropy.json["qual_masked"] as? Int == 3)
         print("measured: astropy \(astropy.json["astropy"] ?? "?") and our reader agree bit for bit on \(identical) array elements (6 × \(ours.wavelength.count)) and \(compared) header numbers; astropy masks \(astropy.json["qual_masked"] ?? "?") QUAL elements (TNULL4 = -1); checksums verified without warnings")
     }

@@ -26,6 +26,8 @@ struct SimulateCommand: ParsableCommand {
     var instrumentData: String?
     @Option(help: "A folder of 4FS-format templates (names with LRG, ELG, QSO/quasar/AGN) for half the galaxies and quasars.")
     var templates: String?
+    @Option(help: "Observe again the fields and targets of this earlier night (YYYY-MM-DD) simulated with the same seed.")
+    var revisit: String?
 
     func run() throws {
         guard let n = Night(night) else { throw CLIError("--night \(night): expected YYYY-MM-DD") }
@@ -48,7 +50,12 @@ struct SimulateCommand: ParsableCommand {
         }
         let truthDir = truth ?? ((((out as NSString).standardizingPath as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent("truth") as NSString).appendingPathComponent(n.iso)
-        let simulator = NightSimulator(night: n, scale: s, seed: seed, base: base, spectrographs: chosen, templates: sources)
+        var revisited: Night?
+        if let revisit {
+            guard let r = Night(revisit), r < n else { throw CLIError("--revisit \(revisit): expected a YYYY-MM-DD night before --night \(n.iso)") }
+            revisited = r
+        }
+        let simulator = NightSimulator(night: n, scale: s, seed: seed, base: base, spectrographs: chosen, templates: sources, revisiting: revisited)
         let progress = ProgressLine()
         let summary: NightSimulator.Summary
         do {

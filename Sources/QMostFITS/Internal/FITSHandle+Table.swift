@@ -19,22 +19,6 @@ extension FITSHandle {
         }
     }
 
-    /// Writes `count` elements of `datatype` into a column, filling row after row.
-    func writeColumn(datatype: Int32, column: Int32, from buffer: UnsafeRawBufferPointer, count: Int) throws(FITSError) {
-        guard count > 0, let base = buffer.baseAddress else { return }
-        try call("ffpcl") { f, status in
-            _ = ffpcl(f, datatype, column, 1, 1, LONGLONG(count), UnsafeMutableRawPointer(mutating: base), &status)
-        }
-    }
-
-    /// Writes one string per element into a character column.
-    func writeStrings(column: Int32, _ strings: [String]) throws(FITSError) {
-        guard !strings.isEmpty else { return }
-        try call("ffpcls") { f, status in
-            withCStringArray(strings) { _ = ffpcls(f, column, 1, 1, LONGLONG(strings.count), $0, &status) }
-        }
-    }
-
     /// Declares `value` the null value of an integer column of the current (new) table: writes `TNULLn` just after
     /// the column's TUNITn (or TFORMn when it has no unit) and tells cfitsio about it (`fits_set_btblnull`), so the
     /// keyword and cfitsio's view of the column agree before any data is written.

@@ -94,11 +94,13 @@ public struct FluxCalibration: Sendable {
     /// Standards whose curve is further than this (mag, median over bins) from the median curve are rejected.
     public var rejectionMagnitudes: Double
 
-    public init(arm: ArmModel, telescope: Telescope = .vista, knotSpacing: Double = 100, minimumChunkFraction: Double = 0.4,
+    /// `knotSpacing` defaults to 100 Å in low resolution and 40 Å in high, whose arms span only ~300–450 Å, much of
+    /// it under the Balmer masks in the blue: the continuum needs knots between the lines there.
+    public init(arm: ArmModel, telescope: Telescope = .vista, knotSpacing: Double? = nil, minimumChunkFraction: Double = 0.4,
                 rejectionMagnitudes: Double = 0.1) {
         self.arm = arm
         self.telescope = telescope
-        self.knotSpacing = knotSpacing
+        self.knotSpacing = knotSpacing ?? (arm.mode == .high ? 40 : 100)
         self.minimumChunkFraction = minimumChunkFraction
         self.rejectionMagnitudes = rejectionMagnitudes
     }

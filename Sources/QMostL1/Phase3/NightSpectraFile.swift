@@ -2,104 +2,6 @@ import Foundation
 import QMostCore
 import QMostFITS
 
-/// One spectrum of a night container: the Phase 3 spectrum, which part of its target it is, and the name of the
-/// spectrum's own Phase 3 file (``Phase3SpectrumFile/fileName(cname:night:sequence:resolution:part:)``).
-public struct NightSpectrum: Sendable, Equatable {
-    public var spectrum: Phase3Spectrum
-    public var part: Phase3SpectrumPart
-    /// The Phase 3 file this spectrum is (or would be) written to; a bare file name.
-    public var fileName: String
-
-    public init(spectrum: Phase3Spectrum, part: Phase3SpectrumPart, fileName: String) {
-        self.spectrum = spectrum
-        self.part = part
-        self.fileName = fileName
-    }
-}
-
-/// One observing block of the night: a row of OBMETATAB.
-public struct NightObservingBlock: Sendable, Equatable {
-    /// OBID: the ESO OB id (the spectra's OBID1).
-    public var obID: Int64
-    /// OBJECT: the field/OB name.
-    public var object: String
-    /// RA, DEC: field centre, ICRS degrees.
-    public var ra: Double
-    public var dec: Double
-    /// MJD-OBS, MJD-END: start of the first and end of the last science exposure (UTC).
-    public var mjdStart: Double
-    public var mjdEnd: Double
-    /// EXPTIME: integration time of one science exposure, s.
-    public var exposureTime: Double
-    /// TEXPTIME: sum of the science exposures' integration times, s.
-    public var totalExposureTime: Double
-    /// NCOMBINE: science exposures taken.
-    public var exposures: Int
-    /// AIRM_STA, AIRM_END: airmass at the start and end (ESO TEL AIRM START/END).
-    public var airmassStart: Double
-    public var airmassEnd: Double
-    /// PROG_ID, e.g. `60.A-9296(A)`.
-    public var programme: String
-
-    public init(obID: Int64, object: String, ra: Double, dec: Double, mjdStart: Double, mjdEnd: Double, exposureTime: Double,
-                totalExposureTime: Double, exposures: Int, airmassStart: Double, airmassEnd: Double, programme: String) {
-        self.obID = obID
-        self.object = object
-        self.ra = ra
-        self.dec = dec
-        self.mjdStart = mjdStart
-        self.mjdEnd = mjdEnd
-        self.exposureTime = exposureTime
-        self.totalExposureTime = totalExposureTime
-        self.exposures = exposures
-        self.airmassStart = airmassStart
-        self.airmassEnd = airmassEnd
-        self.programme = programme
-    }
-}
-
-/// One input file of the night's products: a row of PROVTAB.
-public struct NightProvenance: Sendable, Equatable {
-    /// ESOFILENAME: the file's name.
-    public var fileName: String
-    /// SHA256: its SHA-256 as 64 hexadecimal digits, nil when not known (written blank).
-    public var sha256: String?
-    /// KIND: what the file is, e.g. `RAW`, `MASTER`, `L1`; free text, not blank.
-    public var kind: String
-
-    public init(fileName: String, sha256: String? = nil, kind: String) {
-        self.fileName = fileName
-        self.sha256 = sha256
-        self.kind = kind
-    }
-}
-
-/// Everything one night container holds.
-public struct NightSpectra: Sendable, Equatable {
-    /// NIGHT.
-    public var night: Night
-    /// FIBMETATAB and SPECTAB, row i ↔ spectrum i.
-    public var spectra: [NightSpectrum]
-    /// OBMETATAB, one row per OB; every spectrum's OBID1 must be one of them.
-    public var observingBlocks: [NightObservingBlock]
-    /// PROVTAB, one row per input file.
-    public var provenance: [NightProvenance]
-    /// PROCSOFT.
-    public var software: String
-    /// DATE: processing date `YYYY-MM-DD`.
-    public var date: String
-
-    public init(night: Night, spectra: [NightSpectrum], observingBlocks: [NightObservingBlock], provenance: [NightProvenance],
-                software: String = "qmostd/\(QMostVersion.current)", date: String) {
-        self.night = night
-        self.spectra = spectra
-        self.observingBlocks = observingBlocks
-        self.provenance = provenance
-        self.software = software
-        self.date = date
-    }
-}
-
 /// The per-night multi-spectrum container: one FITS file holding all of a night's L1 spectra, for L2 to read in one
 /// go. Modelled on the nightly "MEC" files 4MOST delivers to surveys (datamodel §1.4), whose full layout is not
 /// public; the HDUs are in that order:
@@ -110,7 +12,7 @@ public struct NightSpectra: Sendable, Equatable {
 ///    ``Phase3Spectrum`` is recovered exactly. Columns the datamodel names are used with its names: `SPECUID`,
 ///    `OBJ_UID` (the header's U_OBJ_ID / TRG_UID), `OSTD_TARG_ID` (TARG_ID), `OBJ_NME` (TRG_NME), `OBJ_RA`/`OBJ_DEC`
 ///    (TRG_RA/TRG_DEC, catalogue position), `OBJECT` and `SNR` (median S/N per bin, derived and not read back). Our
-///    choices: `CNAME`, `SPECUID_P`, `RA`/`DEC` (the spectrum's position), `OBID` (OBID1, the key into OBMETATAB),
+///    choices: `CNAME`, `SPECUID_P` (text, ``Phase3Header/spectrumProvenance``), `RA`/`DEC` (the spectrum's position), `OBID` (OBID1, the key into OBMETATAB),
 ///    `ARM` (`B`, `G`, `R` or `J` for joined), `FILENAME` (the spectrum's own Phase 3 file), `MAG`/`MAG_ERR`/`MAG_ID`
 ///    (3-element vectors: blue, green, red = TRG_BL/GR/RD, TRG_BLER…, TRG_BLID…), `PROV`/`ASSON` (the PROVi/ASSONi
 ///    file names joined by commas), and every other fact under the name of its Phase 3 keyword (`EXPTIME`,
@@ -128,8 +30,9 @@ public struct NightSpectra: Sendable, Equatable {
 ///    `PROG_ID`, plus `DATE-OBS`, `TMID` and `TELAPSE` derived from the MJDs (written, not read back).
 /// 4. `PROVTAB`, one row per input file: `ESOFILENAME` (datamodel name), `SHA256` (blank when unknown), `KIND`.
 ///
-/// Strings must be printable ASCII and lose trailing blanks (FITS pads with them). The whole night is built in
-/// memory: about 0.56 MB per joined LRS spectrum.
+/// Strings must be printable ASCII and lose trailing blanks (FITS pads with them). A joined LRS spectrum takes about
+/// 0.56 MB, so a full night (~10,000 spectra) does not fit in memory at once: ``write(_:_:elements:batch:load:)``
+/// streams SPECTAB a batch of spectra at a time; ``write(_:_:)`` and ``read(_:)`` hold the whole night.
 public enum NightSpectraFile {
     public static let fibreTable = "FIBMETATAB"
     public static let spectrumTable = "SPECTAB"
@@ -139,24 +42,53 @@ public enum NightSpectraFile {
     /// `qmost_<YYYYMMDD>_nightspectra.fits` (our choice; the public MEC names are not documented).
     public static func fileName(night: Night) -> String { "qmost_\(night.compact)_nightspectra.fits" }
 
-    /// Writes the night atomically (``ProductFile/writeAtomically(_:_:)``). Refused, naming `path`: no spectra;
+    /// Writes the night atomically (``ProductFile/writeAtomically(_:_:)``), all of it held in memory; the same file
+    /// as ``write(_:_:elements:batch:load:)`` makes from the same spectra. Refused, naming `path`: no spectra;
     /// a spectrum whose arrays disagree, hold fewer than 2 bins or whose WAVE does not increase; a CNAME that is not
     /// one (it is written in canonical form, as in ``Phase3SpectrumFile``); repeated SPECUIDs or OBIDs; a spectrum
     /// whose OBID1 has no OB; magnitude vectors not of 3; a PROVi/ASSONi name that is blank or holds a comma; a blank
     /// file name or kind; a SHA-256 that is not 64 hex digits.
     public static func write(_ path: String, _ night: NightSpectra) throws(FileProblem) {
-        let entries = try validated(night, path: path)
-        let width = entries.map(\.spectrum.wavelength.count).max()!
+        try write(path, night, elements: night.spectra.map(\.spectrum.wavelength.count)) { i in night.spectra[i].spectrum }
+    }
+
+    /// Writes the night with SPECTAB streamed: FIBMETATAB from the headers of `night.spectra` (their arrays are
+    /// ignored and may be empty), and SPECTAB row i from `load(i)`, at most `batch` spectra held at once.
+    /// `elements[i]` is the length of spectrum i (the SPECTAB cells are as wide as the largest).
+    ///
+    /// `load` is called once for each spectrum, in order. The file is written atomically
+    /// (``ProductFile/writeAtomically(_:_:)``): a refusal or failure, also one in the middle of SPECTAB, leaves
+    /// `path` as it was and no part file. Refused, naming `path`, for everything ``write(_:_:)`` refuses, and also: `elements` not one
+    /// per spectrum or an element count below 2; `batch` below 1; a loaded spectrum whose length is not its
+    /// `elements[i]` or whose SPECUID is not its header's; a `load` that throws (its problem is quoted).
+    public static func write(_ path: String, _ night: NightSpectra, elements: [Int], batch: Int = 64,
+                             load: (Int) throws(FileProblem) -> Phase3Spectrum) throws(FileProblem) {
+        let entries = try validated(night, elements: elements, batch: batch, path: path)
         let fibreCols = fibreColumns.map { $0.column(entries) }
         let obCols = obColumns.map { $0.column(night.observingBlocks) }
         let provCols = provenanceColumns.map { $0.column(night.provenance) }
-        let specCols = spectrumColumns(entries, width: width)
-        try ProductFile.writeAtomically(path) { file in
-            try file.appendEmptyPrimary(cards: primaryCards(night))
-            try file.appendBinaryTable(name: fibreTable, columns: fibreCols, cards: commentCards(fibreColumns.map(\.comment)))
-            try file.appendBinaryTable(name: spectrumTable, columns: specCols, cards: spectrumCards())
-            try file.appendBinaryTable(name: obTable, columns: obCols, cards: commentCards(obColumns.map(\.comment)))
-            try file.appendBinaryTable(name: provenanceTable, columns: provCols, cards: commentCards(provenanceColumns.map(\.comment)))
+        var refusal: FileProblem?
+        do throws(FileProblem) {
+            try ProductFile.writeAtomically(path) { file in
+                try file.appendEmptyPrimary(cards: primaryCards(night))
+                try file.appendBinaryTable(name: fibreTable, columns: fibreCols, cards: commentCards(fibreColumns.map(\.comment)))
+                let fibreHDU = try file.currentHDU
+                let snr = try writeSpectrumTable(file, count: entries.count, width: elements.max()!, batch: batch) { i throws(FileProblem) in
+                    do throws(FileProblem) {
+                        return try checkedSpectrum(i, header: entries[i].spectrum.header, elements: elements[i], path: path, load: load)
+                    } catch {
+                        refusal = error
+                        throw error
+                    }
+                }
+                try file.appendBinaryTable(name: obTable, columns: obCols, cards: commentCards(obColumns.map(\.comment)))
+                try file.appendBinaryTable(name: provenanceTable, columns: provCols, cards: commentCards(provenanceColumns.map(\.comment)))
+                // Last, so that nothing is appended after going back to an earlier HDU.
+                try file.writeRows(.double(snr), column: snrColumn, firstRow: 0, hdu: fibreHDU)
+            }
+        } catch {
+            // A refusal found while streaming keeps its own words rather than writeAtomically's "cannot write: ...".
+            throw refusal ?? error
         }
     }
 
@@ -199,19 +131,26 @@ public enum NightSpectraFile {
 
     // MARK: Validation
 
-    /// The spectra with canonical CNAMEs, or the first problem.
-    static func validated(_ night: NightSpectra, path: String) throws(FileProblem) -> [NightSpectrum] {
+    /// The spectra with canonical CNAMEs and without arrays (FIBMETATAB is written from the headers alone), or the
+    /// first problem the headers, `elements` and `batch` show; the arrays are checked as they are loaded
+    /// (``checkedSpectrum(_:header:elements:path:load:)``).
+    static func validated(_ night: NightSpectra, elements: [Int], batch: Int, path: String) throws(FileProblem) -> [NightSpectrum] {
         func refuse(_ problem: String) -> FileProblem { FileProblem(path: path, problem: problem) }
         guard !night.spectra.isEmpty else { throw refuse("the night has no spectra; there is nothing to write") }
+        guard elements.count == night.spectra.count else {
+            throw refuse("\(elements.count) element counts for \(night.spectra.count) spectra; there must be one per spectrum")
+        }
+        guard batch >= 1 else { throw refuse("a batch of \(batch) spectra; at least 1 must be loaded at a time") }
         let obIDs = night.observingBlocks.map(\.obID)
         guard Set(obIDs).count == obIDs.count else { throw refuse("OBIDs repeat in the observing blocks") }
         let uids = night.spectra.map(\.spectrum.header.spectrumUID)
         guard Set(uids).count == uids.count else { throw refuse("SPECUIDs repeat among the spectra") }
         var entries: [NightSpectrum] = []
+        entries.reserveCapacity(night.spectra.count)
         for (i, entry) in night.spectra.enumerated() {
             let h = entry.spectrum.header
-            let label = "spectrum \(i) (SPECUID \(h.spectrumUID))"
-            if let problem = Phase3SpectrumFile.arrayProblem(entry.spectrum) { throw refuse("\(label): \(problem)") }
+            let label = spectrumLabel(i, h)
+            guard elements[i] >= 2 else { throw refuse("\(label): \(elements[i]) elements; a spectrum must hold at least 2") }
             guard let cname = CoordinateName.canonicalCNAME(h.cname) else {
                 throw refuse("\(label): CNAME '\(h.cname)' is not HHMMSSss±DDMMSSs")
             }
@@ -224,9 +163,12 @@ public enum NightSpectraFile {
                 throw refuse("\(label): PROV/ASSON file name '\(name)' is blank or holds a comma")
             }
             guard !entry.fileName.isEmpty else { throw refuse("\(label): the file name is blank") }
-            var e = entry
-            e.spectrum.header.cname = cname
-            entries.append(e)
+            var header = h
+            header.cname = cname
+            entries.append(NightSpectrum(
+                spectrum: Phase3Spectrum(wavelength: [], flux: [], error: [], quality: [], fluxNoSkySubtraction: [],
+                                         errorNoSkySubtraction: [], header: header),
+                part: entry.part, fileName: entry.fileName))
         }
         for p in night.provenance {
             guard !p.fileName.isEmpty, !p.kind.isEmpty else { throw refuse("provenance '\(p.fileName)': blank file name or kind") }
@@ -236,6 +178,9 @@ public enum NightSpectraFile {
         }
         return entries
     }
+
+    /// How problems name spectrum `i`.
+    static func spectrumLabel(_ i: Int, _ h: Phase3Header) -> String { "spectrum \(i) (SPECUID \(h.spectrumUID))" }
 
     // MARK: Headers
 
@@ -280,373 +225,5 @@ public enum NightSpectraFile {
         cards.append(card("TCOMM\(n + 1)", "Number of valid elements in this row's arrays", "Verbal description of field"))
         cards.append(card("TCOMM\(n + 2)", "SPECUID of the spectrum (row of FIBMETATAB)", "Verbal description of field"))
         return cards
-    }
-
-    // MARK: SPECTAB
-
-    static func spectrumColumns(_ entries: [NightSpectrum], width: Int) -> [FITSColumn] {
-        func padded<T>(_ get: (Phase3Spectrum) -> [T], _ fill: T) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(entries.count * width)
-            for e in entries {
-                let v = get(e.spectrum)
-                out += v
-                out += repeatElement(fill, count: width - v.count)
-            }
-            return out
-        }
-        let meta = Phase3SpectrumFile.columns
-        let null = Phase3SpectrumFile.qualityNull
-        return [
-            FITSColumn(name: meta[0].name, unit: meta[0].unit, data: .float(padded(\.wavelength, .nan)), repeatCount: width),
-            FITSColumn(name: meta[1].name, unit: meta[1].unit, data: .float(padded(\.flux, .nan)), repeatCount: width),
-            FITSColumn(name: meta[2].name, unit: meta[2].unit, data: .float(padded(\.error, .nan)), repeatCount: width),
-            FITSColumn(name: meta[3].name, unit: meta[3].unit, data: .int32(padded(\.quality, null)), repeatCount: width, null: Int64(null)),
-            FITSColumn(name: meta[4].name, unit: meta[4].unit, data: .float(padded(\.fluxNoSkySubtraction, .nan)), repeatCount: width),
-            FITSColumn(name: meta[5].name, unit: meta[5].unit, data: .float(padded(\.errorNoSkySubtraction, .nan)), repeatCount: width),
-            FITSColumn(name: "NELEM", data: .int32(entries.map { Int32($0.spectrum.wavelength.count) })),
-            FITSColumn(name: "SPECUID", data: .int64(entries.map(\.spectrum.header.spectrumUID))),
-        ]
-    }
-
-    static func readSpectra(_ file: FITSFile, hdu: Int, into entries: inout [NightSpectrum], path: String) throws {
-        let lengths = try file.readColumn("NELEM", hdu: hdu, as: Int32.self).values
-        let uids = try file.readColumn("SPECUID", hdu: hdu, as: Int64.self).values
-        func floats(_ name: String) throws -> FITSColumnValues<Float> { try file.readColumn(name, hdu: hdu, as: Float.self) }
-        let wave = try floats("WAVE"), flux = try floats("FLUX"), err = try floats("ERR_FLUX")
-        let noss = try floats("FLUX_NOSS"), errNoss = try floats("ERR_FLUX_NOSS")
-        let qual = try file.readColumn("QUAL", hdu: hdu, as: Int32.self)
-        let width = wave.repeatCount
-        guard [flux, err, noss, errNoss].allSatisfy({ $0.repeatCount == width }), qual.repeatCount == width,
-              lengths.count == entries.count, uids.count == entries.count else {
-            throw FileProblem(path: path, problem: "\(spectrumTable) columns disagree in width or rows")
-        }
-        for i in entries.indices {
-            let n = Int(lengths[i])
-            guard (2...width).contains(n) else {
-                throw FileProblem(path: path, problem: "\(spectrumTable) row \(i + 1): NELEM \(n) is outside 2...\(width)")
-            }
-            guard uids[i] == entries[i].spectrum.header.spectrumUID else {
-                throw FileProblem(path: path, problem: "\(spectrumTable) row \(i + 1): SPECUID \(uids[i]) is not FIBMETATAB's \(entries[i].spectrum.header.spectrumUID)")
-            }
-            func cut<T>(_ v: FITSColumnValues<T>) -> [T] { Array(v.row(i).prefix(n)) }
-            entries[i].spectrum.wavelength = cut(wave)
-            entries[i].spectrum.flux = cut(flux)
-            entries[i].spectrum.error = cut(err)
-            entries[i].spectrum.quality = cut(qual)
-            entries[i].spectrum.fluxNoSkySubtraction = cut(noss)
-            entries[i].spectrum.errorNoSkySubtraction = cut(errNoss)
-        }
-    }
-
-    // MARK: Metadata tables
-
-    /// A placeholder every FIBMETATAB column overwrites when reading.
-    static let blankSpectrum = NightSpectrum(
-        spectrum: Phase3Spectrum(
-            wavelength: [], flux: [], error: [], quality: [], fluxNoSkySubtraction: [], errorNoSkySubtraction: [],
-            header: Phase3Header(
-                cname: "", targetID: 0, objectUID: 0, spectrumUID: 0, object: "", ra: 0, dec: 0, exposureTime: 0,
-                totalExposureTime: 0, mjdStart: 0, mjdEnd: 0, programme: "", obID: 0, combined: 0, provenance: [],
-                wavelengthRMS: 0, wavelengthLines: 0, resolvingPower: 0, date: "", submitted: "",
-                fibre: Phase3Fibre(spectrumNumber: 0, fibreID: 0, slitPosition: 0, root: 0, targetName: "", targetRA: 0, targetDec: 0))),
-        part: .joined, fileName: "")
-
-    static let blankOB = NightObservingBlock(
-        obID: 0, object: "", ra: 0, dec: 0, mjdStart: 0, mjdEnd: 0, exposureTime: 0, totalExposureTime: 0, exposures: 0,
-        airmassStart: 0, airmassEnd: 0, programme: "")
-
-    typealias S = NightSpectrum
-    typealias Col = TableColumn<NightSpectrum>
-
-    static var fibreColumns: [Col] {
-        [
-            .int64("SPECUID", nil, "Unique spectrum identifier", \S.spectrum.header.spectrumUID),
-            .int64("SPECUID_P", nil, "SPECUID of the parent product; -1 none", \S.spectrum.header.parentSpectrumUID),
-            .string("CNAME", nil, "4MOST object name from coordinates", \S.spectrum.header.cname),
-            .int64("OBJ_UID", nil, "Unique object identifier (U_OBJ_ID, TRG_UID)", \S.spectrum.header.objectUID),
-            .int64("OSTD_TARG_ID", nil, "OSTD target identifier (TARG_ID)", \S.spectrum.header.targetID),
-            .string("OBJ_NME", nil, "Unique name/id of catalog entry (TRG_NME)", \S.spectrum.header.fibre.targetName),
-            .double("OBJ_RA", "deg", "Catalogue target right ascension (TRG_RA)", \S.spectrum.header.fibre.targetRA),
-            .double("OBJ_DEC", "deg", "Catalogue target declination (TRG_DEC)", \S.spectrum.header.fibre.targetDec),
-            .double("RA", "deg", "Equatorial RA of the spectrum (ICRS)", \S.spectrum.header.ra),
-            .double("DEC", "deg", "Equatorial Dec of the spectrum (ICRS)", \S.spectrum.header.dec),
-            .string("OBJECT", nil, "Target designation as given by PI (field/OB)", \S.spectrum.header.object),
-            .int64("OBID", nil, "Observation Block id (OBID1); row of OBMETATAB", \S.spectrum.header.obID),
-            Col(name: "ARM", unit: nil, comment: "B, G, R arm or J joined",
-                write: { .string($0.map(\.part.letter)) },
-                read: { file, hdu, rows in
-                    let v = try Col.strings(file, hdu, "ARM", rows.count)
-                    for i in rows.indices {
-                        switch v[i] {
-                        case "B": rows[i].part = .arm(.blue)
-                        case "G": rows[i].part = .arm(.green)
-                        case "R": rows[i].part = .arm(.red)
-                        case "J": rows[i].part = .joined
-                        default: throw FITSTableProblem("ARM '\(v[i])' in row \(i + 1) is not B, G, R or J")
-                        }
-                    }
-                }),
-            .string("FILENAME", nil, "Phase 3 file of this spectrum", \S.fileName),
-            Col(name: "SNR", unit: nil, comment: "Median signal/noise per pixel (not read back)",
-                write: { .double($0.map(\.spectrum.medianSNR)) }, read: nil),
-            .double("EXPTIME", "s", "Total integration time per data element", \S.spectrum.header.exposureTime),
-            .double("TEXPTIME", "s", "Sum of integration time of all exposures", \S.spectrum.header.totalExposureTime),
-            .double("MJD-OBS", "d", "Start of (earliest) observation [MJD]", \S.spectrum.header.mjdStart),
-            .double("MJD-END", "d", "End of (latest) observation [MJD]", \S.spectrum.header.mjdEnd),
-            .string("PROG_ID", nil, "Observing run identification code", \S.spectrum.header.programme),
-            .int("NCOMBINE", nil, "Number of combined raw science data files", \S.spectrum.header.combined),
-            Col(name: "FLUXCAL", unit: nil, comment: "ABSOLUTE or UNCALIBRATED",
-                write: { .string($0.map(\.spectrum.header.fluxCalibration.rawValue)) },
-                read: { file, hdu, rows in
-                    let v = try Col.strings(file, hdu, "FLUXCAL", rows.count)
-                    for i in rows.indices {
-                        guard let c = Phase3FluxCalibration(rawValue: v[i]) else {
-                            throw FITSTableProblem("FLUXCAL '\(v[i])' in row \(i + 1) is neither ABSOLUTE nor UNCALIBRATED")
-                        }
-                        rows[i].spectrum.header.fluxCalibration = c
-                    }
-                }),
-            .double("FLUXERR", nil, "Fractional uncertainty on flux scale [%]", \S.spectrum.header.fluxScaleError),
-            .string("PROCSOFT", nil, "Data reduction software and version", \S.spectrum.header.software),
-            .string("REFERENC", nil, "Primary publication describing data product", \S.spectrum.header.reference),
-            .list("PROV", "PROVi: input file names, comma-separated", \S.spectrum.header.provenance),
-            .list("ASSON", "ASSONi: associated file names, comma-separated", \S.spectrum.header.associated),
-            Col(name: "SPECSYS", unit: nil, comment: "TOPOCENT, or HELIOCEN when HELIOCR applied",
-                write: { .string($0.map { $0.spectrum.header.heliocentricCorrection == nil ? "TOPOCENT" : "HELIOCEN" }) },
-                read: { file, hdu, rows in
-                    let v = try Col.strings(file, hdu, "SPECSYS", rows.count)
-                    let c = try Col.values(file, hdu, "HELIOCR", rows.count, Double.self)
-                    for i in rows.indices {
-                        switch v[i] {
-                        case "HELIOCEN": rows[i].spectrum.header.heliocentricCorrection = c[i]
-                        case "TOPOCENT": rows[i].spectrum.header.heliocentricCorrection = nil
-                        default: throw FITSTableProblem("SPECSYS '\(v[i])' in row \(i + 1) is neither HELIOCEN nor TOPOCENT")
-                        }
-                    }
-                }),
-            Col(name: "HELIOCR", unit: "km/s", comment: "Applied heliocentric correction (0 when TOPOCENT)",
-                write: { .double($0.map { $0.spectrum.header.heliocentricCorrection ?? 0 }) }, read: nil),  // read with SPECSYS
-            .bool("EXT_OBJ", "TRUE if extended object", \S.spectrum.header.extendedObject),
-            .bool("CONTNORM", "TRUE if spectrum normalised to continuum", \S.spectrum.header.continuumNormalised),
-            .bool("TOT_FLUX", "TRUE if flux data represent total source flux", \S.spectrum.header.totalFlux),
-            .double("LAMRMS", "nm", "RMS of residuals of wavelength solution", \S.spectrum.header.wavelengthRMS),
-            .int("LAMNLIN", nil, "Number of arc lines used in wavelength solution", \S.spectrum.header.wavelengthLines),
-            .double("SPEC_ERR", "nm", "Statistical error in spectral coordinate", \S.spectrum.header.wavelengthStatisticalError),
-            .double("SPEC_SYE", "nm", "Systematic error in spectral coordinate", \S.spectrum.header.wavelengthSystematicError),
-            .double("SPEC_RES", nil, "Average spectral resolving power", \S.spectrum.header.resolvingPower),
-            .string("DATE", nil, "Processing date YYYY-MM-DD", \S.spectrum.header.date),
-            .string("QMNODE", nil, "4MOST pipeline that produced this data product", \S.spectrum.header.node),
-            .string("RELEASE", nil, "Data release of this data product", \S.spectrum.header.release),
-            .string("DATETIME", nil, "DateTime stamp when file submitted to NXP", \S.spectrum.header.submitted),
-            .string("PUSER", nil, "User responsible for running pipeline", \S.spectrum.header.user),
-            .string("PCONTACT", nil, "Who to contact regarding this product", \S.spectrum.header.contact),
-            .string("CASUVERS", nil, "Pipeline released version", \S.spectrum.header.pipelineVersion),
-            .string("TITLE", nil, "Title of the dataset", \S.spectrum.header.title),
-            .double("APERTURE", "deg", "Aperture angular size", \S.spectrum.header.aperture),
-            .string("BIASCOR", nil, "Bias correction method", \S.spectrum.header.processing.biasCorrection),
-            .string("PROFILES", nil, "Profile PSF file", \S.spectrum.header.processing.profileFile),
-            .string("WAVEFILE", nil, "File with wavelength solution", \S.spectrum.header.processing.wavelengthFile),
-            .string("OBFBFLAT", nil, "OB fibre flat", \S.spectrum.header.processing.fibreFlatFile),
-            .string("MINSNR", nil, "Minimum S/N ratio within the OB", \S.spectrum.header.processing.minimumSNR),
-            .string("SPCMINSN", nil, "Spectrum with min S/N ratio within the OB", \S.spectrum.header.processing.minimumSNRSpectrum),
-            .string("FIBMINSN", nil, "Fibre with min S/N ratio within the OB", \S.spectrum.header.processing.minimumSNRFibre),
-            .string("MAXSNR", nil, "Maximum S/N ratio within the OB", \S.spectrum.header.processing.maximumSNR),
-            .string("SPCMAXSN", nil, "Spectrum with max S/N ratio within the OB", \S.spectrum.header.processing.maximumSNRSpectrum),
-            .string("FIBMAXSN", nil, "Fibre with max S/N ratio within the OB", \S.spectrum.header.processing.maximumSNRFibre),
-            .string("MEDSNR", nil, "Median S/N ratio within the OB", \S.spectrum.header.processing.medianSNR),
-            .bool("SKYSUB", "FLUX spectrum is sky subtracted", \S.spectrum.header.processing.skySubtracted),
-            .bool("PCASUB", "PCA correction applied", \S.spectrum.header.processing.pcaApplied),
-            .double("PCATOTAL", nil, "Percentage sky residual variation accounted for", \S.spectrum.header.processing.pcaVariance),
-            .int("PCANUM", nil, "Number of PCA eigenvectors used", \S.spectrum.header.processing.pcaComponents),
-            .bool("TELLSUB", "Telluric correction applied", \S.spectrum.header.processing.telluricCorrected),
-            .string("TELLCOR", nil, "Telluric correction file used", \S.spectrum.header.processing.telluricFile),
-            .string("SENSFILE", nil, "Master sensfunc file that was scaled", \S.spectrum.header.processing.sensitivityFile),
-            .double("DELMAGZP", "mag", "Mag offset applied as sensfunc scale factor", \S.spectrum.header.processing.zeroPointOffset),
-            .int("NCALIBRT", nil, "Number of calibrators used", \S.spectrum.header.processing.calibrators),
-            .int("NSPEC", nil, "Number of the spectrum in extracted order", \S.spectrum.header.fibre.spectrumNumber),
-            .int("FIB_ID", nil, "Fibre ID", \S.spectrum.header.fibre.fibreID),
-            .int("SLIT_POS", nil, "Slit position of the fibre", \S.spectrum.header.fibre.slitPosition),
-            .int("FIB_ROOT", nil, "1:LRSA 2:LRSB 3:HRS", \S.spectrum.header.fibre.root),
-            .int("FIB_ST", nil, "0:DISABLED 1:PARKED 2:ALLOCATED", \S.spectrum.header.fibre.state),
-            .int("FIB_USE", nil, "1:OBJ 2:REF 3:SKY 4:CAL 5:ACT.GUID 6:INACT.GUID", \S.spectrum.header.fibre.use),
-            .double("FIB_PHI", "deg", "Ideal PHI, focal surface fibre coord", \S.spectrum.header.fibre.phi),
-            .double("FIB_THET", "deg", "Ideal THETA, focal surface fibre coord", \S.spectrum.header.fibre.theta),
-            .int("TRG_CTID", nil, "Catalogue ID for CAT.IDi header dictionary", \S.spectrum.header.fibre.catalogueID),
-            .double("TRG_PMRA", "mas/yr", "RA proper motion of target", \S.spectrum.header.fibre.pmRA),
-            .double("TRG_PMDE", "mas/yr", "Dec proper motion of target", \S.spectrum.header.fibre.pmDec),
-            .double("TRG_PRLX", "mas", "Target parallax", \S.spectrum.header.fibre.parallax),
-            .double("TRG_EPOC", "yr", "Epoch of coordinates", \S.spectrum.header.fibre.epoch),
-            .int64("TRG_BIT", nil, "Unique ID associated to surveys+subsurveys", \S.spectrum.header.fibre.surveyBits),
-            .int("TRG_PRIO", nil, "Target relative priority within survey", \S.spectrum.header.fibre.priority),
-            .int("TRG_RLID", nil, "Predefined algorithm (ruleset)", \S.spectrum.header.fibre.ruleset),
-            .double("TRG_WAV", "nm", "Wavelength to target when centroiding", \S.spectrum.header.fibre.centroidWavelength),
-            .doubles("MAG", "mag", "Blue/green/red arm mag estimates (TRG_BL/GR/RD)", \S.spectrum.header.fibre.magnitudes),
-            .doubles("MAG_ERR", "mag", "Errors on MAG (TRG_BLER/GRER/RDER)", \S.spectrum.header.fibre.magnitudeErrors),
-            Col(name: "MAG_ID", unit: nil, comment: "MAG.IDi ids of MAG (TRG_BLID/GRID/RDID)",
-                write: { .int64($0.flatMap { $0.spectrum.header.fibre.magnitudeIDs.map(Int64.init) }) }, repeatCount: 3,
-                read: { file, hdu, rows in
-                    let v = try Col.values(file, hdu, "MAG_ID", rows.count * 3, Int64.self)
-                    for i in rows.indices { rows[i].spectrum.header.fibre.magnitudeIDs = v[(3 * i)..<(3 * i + 3)].map { Int($0) } }
-                }),
-            .double("RMS_ARC", "Angstrom", "RMS of wavelength solution for fibre", \S.spectrum.header.fibre.arcRMS),
-            .double("RESOL", "Angstrom", "Mean FWHM of arc lines for fibre", \S.spectrum.header.fibre.arcFWHM),
-            .double("WAVCR", "Angstrom", "Applied wavelength correction", \S.spectrum.header.fibre.wavelengthOffset),
-            .double("WAVCRRMS", "Angstrom", "RMS of wavelength offset correction", \S.spectrum.header.fibre.wavelengthOffsetRMS),
-            .double("SKYLNOFF", "Angstrom", "Offset: sky lines - rest wavelengths", \S.spectrum.header.fibre.skyLineOffset),
-            .double("SKYLNRMS", "Angstrom", "RMS of SKYLNOFF", \S.spectrum.header.fibre.skyLineRMS),
-            .double("SKYSHIFT", "Angstrom", "Offset: <sky> to spec in bckgd cor", \S.spectrum.header.fibre.skyShift),
-            .double("SKYSCALE", nil, "Scaling: to <sky> before spec sky subtract", \S.spectrum.header.fibre.skyScale),
-            .double("TOT_FLX", "adu", "Total flux of extracted object", \S.spectrum.header.fibre.totalCounts),
-            .double("FLX_PIX", "adu", "Mean flux per pixel of extracted object", \S.spectrum.header.fibre.meanCounts),
-        ]
-    }
-
-    typealias O = NightObservingBlock
-
-    static var obColumns: [TableColumn<NightObservingBlock>] {
-        [
-            .int64("OBID", nil, "Observation Block id", \O.obID),
-            .string("OBJECT", nil, "Field/OB name as given by PI", \O.object),
-            .double("RA", "deg", "Field centre RA (ICRS)", \O.ra),
-            .double("DEC", "deg", "Field centre Dec (ICRS)", \O.dec),
-            .double("MJD-OBS", "d", "Start of first science exposure [MJD]", \O.mjdStart),
-            .double("MJD-END", "d", "End of last science exposure [MJD]", \O.mjdEnd),
-            TableColumn(name: "DATE-OBS", unit: nil, comment: "MJD-OBS as UTC date and time (not read back)",
-                        write: { .string($0.map { isoDate(mjd: $0.mjdStart) }) }, read: nil),
-            TableColumn(name: "TMID", unit: "d", comment: "Midpoint of MJD-OBS and MJD-END [MJD] (not read back)",
-                        write: { .double($0.map { 0.5 * ($0.mjdStart + $0.mjdEnd) }) }, read: nil),
-            TableColumn(name: "TELAPSE", unit: "s", comment: "MJD-END - MJD-OBS (not read back)",
-                        write: { .double($0.map { ($0.mjdEnd - $0.mjdStart) * 86400 }) }, read: nil),
-            .double("EXPTIME", "s", "Integration time of one science exposure", \O.exposureTime),
-            .double("TEXPTIME", "s", "Sum of the science exposure times", \O.totalExposureTime),
-            .int("NCOMBINE", nil, "Number of science exposures", \O.exposures),
-            .double("AIRM_STA", nil, "Airmass at start", \O.airmassStart),
-            .double("AIRM_END", nil, "Airmass at end", \O.airmassEnd),
-            .string("PROG_ID", nil, "Observing run identification code", \O.programme),
-        ]
-    }
-
-    static var provenanceColumns: [TableColumn<NightProvenance>] {
-        [
-            .string("ESOFILENAME", nil, "Input file name", \NightProvenance.fileName),
-            TableColumn(name: "SHA256", unit: nil, comment: "SHA-256 of the file, hex; blank when unknown",
-                        write: { .string($0.map { $0.sha256 ?? "" }) },
-                        read: { file, hdu, rows in
-                            let v = try TableColumn<NightProvenance>.strings(file, hdu, "SHA256", rows.count)
-                            for i in rows.indices { rows[i].sha256 = v[i].isEmpty ? nil : v[i] }
-                        }),
-            .string("KIND", nil, "What the file is (RAW, MASTER, L1, ...)", \NightProvenance.kind),
-        ]
-    }
-
-    /// `YYYY-MM-DDThh:mm:ss.sss` (UTC) of an MJD.
-    static func isoDate(mjd: Double) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSS"
-        // To the nearest millisecond: the formatter truncates, and MJDs are rarely exact in binary.
-        let seconds = (MJD.date(mjd).timeIntervalSince1970 * 1000).rounded() / 1000
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
-    }
-}
-
-/// A table's structure problem found while reading; turned into a ``FileProblem`` naming the file.
-struct FITSTableProblem: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// One column of a metadata table: how to make it from the rows, and how to put it back into them (nil for a
-/// derived column that is written only).
-struct TableColumn<Row> {
-    let name: String
-    let unit: String?
-    let comment: String
-    let write: ([Row]) -> FITSColumn.Data
-    let repeatCount: Int
-    let read: ((FITSFile, Int, inout [Row]) throws -> Void)?
-
-    init(name: String, unit: String?, comment: String, write: @escaping ([Row]) -> FITSColumn.Data, repeatCount: Int = 1,
-         read: ((FITSFile, Int, inout [Row]) throws -> Void)?) {
-        self.name = name
-        self.unit = unit
-        self.comment = comment
-        self.write = write
-        self.repeatCount = repeatCount
-        self.read = read
-    }
-
-    func column(_ rows: [Row]) -> FITSColumn {
-        FITSColumn(name: name, unit: unit, data: write(rows), repeatCount: repeatCount)
-    }
-
-    /// `count` elements of a numeric column, or a problem naming the column.
-    static func values<T: FITSNumber>(_ file: FITSFile, _ hdu: Int, _ name: String, _ count: Int, _ type: T.Type) throws -> [T] {
-        let v = try file.readColumn(name, hdu: hdu, as: T.self).values
-        guard v.count == count else { throw FITSTableProblem("column \(name) holds \(v.count) values, not \(count)") }
-        return v
-    }
-
-    static func strings(_ file: FITSFile, _ hdu: Int, _ name: String, _ count: Int) throws -> [String] {
-        let v = try file.readStringColumn(name, hdu: hdu).values
-        guard v.count == count else { throw FITSTableProblem("column \(name) holds \(v.count) values, not \(count)") }
-        return v
-    }
-
-    static func int64(_ name: String, _ unit: String?, _ comment: String, _ key: WritableKeyPath<Row, Int64>) -> Self {
-        Self(name: name, unit: unit, comment: comment, write: { .int64($0.map { $0[keyPath: key] }) }) { file, hdu, rows in
-            let v = try values(file, hdu, name, rows.count, Int64.self)
-            for i in rows.indices { rows[i][keyPath: key] = v[i] }
-        }
-    }
-
-    /// Swift `Int` facts, stored as 64-bit integers (`K`) so that every value survives.
-    static func int(_ name: String, _ unit: String?, _ comment: String, _ key: WritableKeyPath<Row, Int>) -> Self {
-        Self(name: name, unit: unit, comment: comment, write: { .int64($0.map { Int64($0[keyPath: key]) }) }) { file, hdu, rows in
-            let v = try values(file, hdu, name, rows.count, Int64.self)
-            for i in rows.indices { rows[i][keyPath: key] = Int(v[i]) }
-        }
-    }
-
-    static func double(_ name: String, _ unit: String?, _ comment: String, _ key: WritableKeyPath<Row, Double>) -> Self {
-        Self(name: name, unit: unit, comment: comment, write: { .double($0.map { $0[keyPath: key] }) }) { file, hdu, rows in
-            let v = try values(file, hdu, name, rows.count, Double.self)
-            for i in rows.indices { rows[i][keyPath: key] = v[i] }
-        }
-    }
-
-    /// A 3-element `Double` vector per row.
-    static func doubles(_ name: String, _ unit: String?, _ comment: String, _ key: WritableKeyPath<Row, [Double]>) -> Self {
-        Self(name: name, unit: unit, comment: comment, write: { .double($0.flatMap { $0[keyPath: key] }) }, repeatCount: 3) { file, hdu, rows in
-            let v = try values(file, hdu, name, rows.count * 3, Double.self)
-            for i in rows.indices { rows[i][keyPath: key] = Array(v[(3 * i)..<(3 * i + 3)]) }
-        }
-    }
-
-    static func string(_ name: String, _ unit: String?, _ comment: String, _ key: WritableKeyPath<Row, String>) -> Self {
-        Self(name: name, unit: unit, comment: comment, write: { .string($0.map { $0[keyPath: key] }) }) { file, hdu, rows in
-            let v = try strings(file, hdu, name, rows.count)
-            for i in rows.indices { rows[i][keyPath: key] = v[i] }
-        }
-    }
-
-    /// A list of file names, joined by commas (blank for none).
-    static func list(_ name: String, _ comment: String, _ key: WritableKeyPath<Row, [String]>) -> Self {
-        Self(name: name, unit: nil, comment: comment, write: { .string($0.map { $0[keyPath: key].joined(separator: ",") }) }) { file, hdu, rows in
-            let v = try strings(file, hdu, name, rows.count)
-            for i in rows.indices {
-                rows[i][keyPath: key] = v[i].isEmpty ? [] : v[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            }
-        }
-    }
-
-    static func bool(_ name: String, _ comment: String, _ key: WritableKeyPath<Row, Bool>) -> Self {
-        Self(name: name, unit: nil, comment: comment, write: { .bool($0.map { $0[keyPath: key] }) }) { file, hdu, rows in
-            let v = try file.readBoolColumn(name, hdu: hdu).values
-            guard v.count == rows.count else { throw FITSTableProblem("column \(name) holds \(v.count) values, not \(rows.count)") }
-            for i in rows.indices { rows[i][keyPath: key] = v[i] }
-        }
     }
 }

@@ -80,9 +80,10 @@ public struct Phase3Header: Sendable, Equatable {
     public var objectUID: Int64
     /// SPECUID: this spectrum's unique id.
     public var spectrumUID: Int64
-    /// SPECUID_P (HIERARCH, 9 characters): the SPECUID of the parent product (the stack or joined spectrum this one
-    /// feeds), −1 for none. The DXU defining it is not public (datamodel §8): this meaning is an ASSUMPTION.
-    public var parentSpectrumUID: Int64
+    /// SPECUID_P (HIERARCH, 9 characters), a string: "SPECUID but with additional provenance-related identification
+    /// information" (seed 11.2), in the layout of ``SpectrumProvenance/text`` (docs/identifiers.md), e.g.
+    /// `5000000000042_20220904_OB100118_LRSA_J_EXP_0.3.0`; blank when not known.
+    public var spectrumProvenance: String
 
     // Primary header.
     /// OBJECT: the field/OB name as given by the PI (not the target).
@@ -149,7 +150,7 @@ public struct Phase3Header: Sendable, Equatable {
     /// The FIBINFO block.
     public var fibre: Phase3Fibre
 
-    public init(cname: String, targetID: Int64, objectUID: Int64, spectrumUID: Int64, parentSpectrumUID: Int64 = -1,
+    public init(cname: String, targetID: Int64, objectUID: Int64, spectrumUID: Int64, spectrumProvenance: String = "",
                 object: String, ra: Double, dec: Double, exposureTime: Double, totalExposureTime: Double,
                 mjdStart: Double, mjdEnd: Double, programme: String, obID: Int64, combined: Int,
                 fluxCalibration: Phase3FluxCalibration = .absolute, fluxScaleError: Double = 10,
@@ -164,7 +165,7 @@ public struct Phase3Header: Sendable, Equatable {
         self.targetID = targetID
         self.objectUID = objectUID
         self.spectrumUID = spectrumUID
-        self.parentSpectrumUID = parentSpectrumUID
+        self.spectrumProvenance = spectrumProvenance
         self.object = object
         self.ra = ra
         self.dec = dec

@@ -22,8 +22,8 @@ public enum Phase3SpectrumPart: Sendable, Equatable {
 /// primary HDU with the product's keywords, and one `PHASE3SPECTRUM` binary table with a single row whose six
 /// cells are arrays (`<n>E` / `<n>J`): WAVE, FLUX, ERR_FLUX, QUAL, FLUX_NOSS, ERR_FLUX_NOSS, with the sample's
 /// TUNIT/TUCD/TUTYP/TCOMM/TDISP. Every keyword the sample's two headers carry is written, plus CNAME, TARG_ID,
-/// U_OBJ_ID, SPECUID and SPECUID_P in the primary header; CHECKSUM/DATASUM in both HDUs. QUAL declares
-/// `TNULL4 = -1` (``qualityNull``) as the sample does.
+/// U_OBJ_ID, SPECUID and SPECUID_P (a string, ``Phase3Header/spectrumProvenance``) in the primary header;
+/// CHECKSUM/DATASUM in both HDUs. QUAL declares `TNULL4 = -1` (``qualityNull``) as the sample does.
 public enum Phase3SpectrumFile {
     /// PRODCATG.
     public static let category = "SCIENCE.SPECTRUM"
@@ -203,7 +203,7 @@ public enum Phase3SpectrumFile {
             card("TARG_ID", .int(h.targetID), "OSTD target identifier"),
             card("U_OBJ_ID", .int(h.objectUID), "Unique object identifier"),
             card("SPECUID", .int(h.spectrumUID), "Unique spectrum identifier"),
-            card("HIERARCH SPECUID_P", .int(h.parentSpectrumUID), "SPECUID of the parent product; -1 none"),
+            card("HIERARCH SPECUID_P", .string(h.spectrumProvenance), "SPECUID with provenance (docs/identifiers.md)"),
             card("QMNODE", .string(h.node), "4MOST pipeline that produced this data product"),
             card("RELEASE", .string(h.release), "Data release of this data product"),
             card("DXUDOC", .string(dxuDocument), "Data eXchange Unit document"),
@@ -408,7 +408,7 @@ public enum Phase3SpectrumFile {
 
             return Phase3Header(
                 cname: try string(p, "CNAME"), targetID: try int(p, "TARG_ID"), objectUID: try int(p, "U_OBJ_ID"),
-                spectrumUID: try int(p, "SPECUID"), parentSpectrumUID: try int(p, "SPECUID_P"), object: try string(p, "OBJECT"),
+                spectrumUID: try int(p, "SPECUID"), spectrumProvenance: try string(p, "SPECUID_P"), object: try string(p, "OBJECT"),
                 ra: try double(p, "RA"), dec: try double(p, "DEC"), exposureTime: try double(p, "EXPTIME"),
                 totalExposureTime: try double(p, "TEXPTIME"), mjdStart: try double(p, "MJD-OBS"), mjdEnd: try double(p, "MJD-END"),
                 programme: try string(p, "PROG_ID"), obID: try int(p, "OBID1"), combined: Int(try int(p, "NCOMBINE")),

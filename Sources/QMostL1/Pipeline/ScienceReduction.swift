@@ -94,6 +94,8 @@ public enum ScienceReduction {
                                              exposureTime: exposureTime, airmass: airmass)
                 fluxed.append((calibrated.asRebinned, noss.asRebinned))
                 sensitivities[arm] = calibrated.sensitivity.values.map { Float($0) }
+                extra["QMOST QC \(arm.headerName) NSTD"] = "\(calibrated.sensitivity.standards.filter(\.used).count)"
+                extra["QMOST TELLURIC"] = calibrated.telluricMethod.rawValue.uppercased()
                 line += ", flux-calibrated from \(calibrated.sensitivity.standards.filter(\.used).count) of \(standards.count) standards (telluric \(calibrated.telluricMethod.rawValue))"
             } else {
                 line += ", not flux-calibrated (\(standards.count) usable standards)"

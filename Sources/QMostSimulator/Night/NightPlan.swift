@@ -48,6 +48,9 @@ public struct NightPlan: Sendable, Equatable {
     public var night: Night
     public var scale: SimulationScale
     public var seed: UInt64
+    /// The seed of the exposures' noise and cosmic rays: `seed`, or for a revisit one of its own night so that it
+    /// does not repeat the first visit's noise.
+    public var noiseSeed: UInt64
     public var blocks: [ObservingBlock]
     public var exposures: [PlannedExposure]
 
@@ -101,13 +104,16 @@ public struct NightPlan: Sendable, Equatable {
 
     /// The night's plan, deterministic for `seed`.
     /// `templates`, when given, replace the analytic models of half the galaxies and quasars.
+    /// `revisiting`, when given, is an earlier night of the same seed whose fields and targets (with their
+    /// identifiers) are observed again, as surveys revisit fields on later nights; the OBs are this night's own.
     public init(night: Night, scale: SimulationScale, seed: UInt64, instrument: InstrumentModel,
                 spectrographs: [SpectrographName] = SpectrographName.allCases, counts: Counts? = nil,
-                templates: SourceTemplates? = nil) {
+                templates: SourceTemplates? = nil, revisiting: Night? = nil) {
         let counts = counts ?? .default(scale)
         self.night = night
         self.scale = scale
         self.seed = seed
+        noiseSeed = revisiting == nil ? seed : PixelHash.seed(seed, UInt64(night.compact) ?? 0)
         var rng = Deviates(seed: PixelHash.seed(seed, 0x0B5))
         let nightNumber = Int64(night.compact) ?? 0
         // OB ids: one per night, unique across nights of one seed (ESO OB ids are 7–10 digit integers).
@@ -116,7 +122,8 @@ public struct NightPlan: Sendable, Equatable {
         let allocator = FieldAllocator(
             layout: instrument.fibreLayout, templates: templates,
             coverage: lrs.map(\.wavelengthRange.lowerBound).min()!...lrs.map(\.wavelengthRange.upperBound).max()!)
-        var serial = (nightNumber % 100_000) * 100_000
+        // Target serials (TARG_ID, U_OBJ_ID) belong to the night whose fields these are.
+        var serial = ((Int64((revisiting ?? night).compact) ?? 0) % 100_000) * 100_000
         var blocks: [ObservingBlock] = []
         let moons: [MoonCondition] = [.dark, .grey, .bright, .dark]
         for (b, count) in counts.blockExposures.enumerated() {

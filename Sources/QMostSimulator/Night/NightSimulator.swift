@@ -21,15 +21,16 @@ public struct NightSimulator: Sendable {
     }
 
     /// A night at `scale` from the `base` instrument (the default model, or one with measured curves).
-    /// `templates`, when given, replace the analytic models of half the galaxies and quasars.
+    /// `templates`, when given, replace the analytic models of half the galaxies and quasars; `revisiting`
+    /// observes the fields and targets of that earlier night (same seed) again.
     public init(night: Night, scale: SimulationScale, seed: UInt64, base: InstrumentModel = .default,
                 spectrographs: [SpectrographName] = SpectrographName.allCases, counts: NightPlan.Counts? = nil,
-                templates: SourceTemplates? = nil) {
+                templates: SourceTemplates? = nil, revisiting: Night? = nil) {
         let instrument = scale.instrument(from: base)
         self.instrument = instrument
         self.spectrographs = spectrographs
         self.plan = NightPlan(night: night, scale: scale, seed: seed, instrument: instrument, spectrographs: spectrographs,
-                              counts: counts, templates: templates)
+                              counts: counts, templates: templates, revisiting: revisiting)
     }
 
     /// Files the run will write.

@@ -57,7 +57,7 @@ public final class SpectrographSimulator {
 
     /// The seed of one readout: the night's seed, the exposure, the spectrograph and the arm.
     public func readoutSeed(_ exposure: PlannedExposure, _ arm: ArmName) -> UInt64 {
-        PixelHash.seed(plan.seed, UInt64(exposure.sequence), UInt64(spectrograph.fibreRoot), UInt64(ArmName.allCases.firstIndex(of: arm)! + 1))
+        PixelHash.seed(plan.noiseSeed, UInt64(exposure.sequence), UInt64(spectrograph.fibreRoot), UInt64(ArmName.allCases.firstIndex(of: arm)! + 1))
     }
 
     /// The fibre allocations of a science OB on this spectrograph.

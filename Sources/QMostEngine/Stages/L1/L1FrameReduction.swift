@@ -64,7 +64,7 @@ struct L1FrameReduction {
             let sha = try ContentHasher.sha256(path: path).hex
             let now = Date().timestamp
             let seconds = Date().timeIntervalSince(started)
-            try await context.repository.pool.write { [job] db in
+            try await context.repository.pool.write { [job, context] db in
                 let replaced = try Product.filter(Column("path") == relative).fetchCount(db) > 0
                 let product = try Repository.replaceProduct(
                     Product(kind: "l1_spectra", level: "l1", night: frame.night, path: relative, sha256: sha, stageRunID: nil, createdAt: now),
@@ -74,10 +74,14 @@ struct L1FrameReduction {
                                          path: relative, jobID: job.id,
                                          message: "\(replaced ? "re-reduced" : "reduced") \((file.repoPath as NSString).lastPathComponent) in \(String(format: "%.1f", seconds)) s with \(tiers): \(summary)"),
                                    in: db)
+                try JobQueue.enqueue(context.scheduler.request(.l1, subject: L1ObservingBlockJob.subject(night: frame.night, spectrograph: frame.spectrograph ?? "",
+                                                                                                       obID: frame.obID),
+                                                               night: frame.night, now: now), now: now, in: db)
             }
         } catch {
             throw .retriable("recording \(relative): \(error)")
         }
+        context.scheduler.doorbell.ring()
         return .done(summary: "\(relative) (\(tiers))")
     }
 }

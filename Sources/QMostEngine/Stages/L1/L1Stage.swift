@@ -3,13 +3,18 @@ import GRDB
 import QMostCore
 import QMostStore
 
-/// The built-in L1 stage (seed 9.1). Two kinds of job share it:
+/// The built-in L1 stage (seed 9.1). Four kinds of job share it:
 /// - `night:<date>` (after the night is complete): makes the night's masters, then queues a reduction for each
 ///   exposure of the night, and for each exposure of nearby nights that a new master now serves better;
-/// - `reduce:<repository path>`: reduces one science exposure with the best masters (``L1FrameReduction``).
+/// - `reduce:<repository path>`: reduces one science exposure with the best masters (``L1FrameReduction``), then
+///   queues its OB's products;
+/// - `ob:<date>/<spectrograph>/<OB id>`: the OB's Phase 3 products (``L1ObservingBlockJob``), then queues the
+///   night's stacks;
+/// - `stacks:<date>`: night and deep stacks and the night's container (``L1NightStacksJob``).
 ///
-/// A reduction's idempotency key holds the frame's checksum and those of the masters chosen for it, so a
-/// reduction is repeated exactly when a better master has arrived or the code or parameters changed.
+/// Each job's idempotency key holds the checksums of what it reads (a reduction: the frame and the masters chosen
+/// for it; OB products: the exposures' spectra; stacks: the OB products), so a job is repeated exactly when an
+/// input changed, or the code or parameters did.
 public struct L1Stage: StageRunner {
     public var codeVersion: String { "l1-\(QMostVersion.current)" }
     public var skipsRepeatedRuns: Bool { true }
@@ -25,6 +30,12 @@ public struct L1Stage: StageRunner {
     public static func reductionSubject(_ repoPath: String) -> String { reducePrefix + repoPath }
 
     public func idempotencyInputs(for job: Job, in db: Database) throws -> [String]? {
+        if job.subject.hasPrefix(L1ObservingBlockJob.prefix), let (night, spectrograph, ob) = L1ObservingBlockJob.parse(job.subject) {
+            return L1ObservingBlockJob.inputs(try L1ObservingBlockJob.exposures(night: night, spectrograph: spectrograph, obID: ob, in: db).reduced)
+        }
+        if job.subject.hasPrefix(L1NightStacksJob.prefix) {
+            return try L1NightStacksJob.inputs(night: String(job.subject.dropFirst(L1NightStacksJob.prefix.count)), in: db)
+        }
         guard job.subject.hasPrefix(Self.reducePrefix) else { return nil }
         let path = String(job.subject.dropFirst(Self.reducePrefix.count))
         guard let file = try FileRecord.filter(Column("repo_path") == path).fetchOne(db),
@@ -43,6 +54,8 @@ public struct L1Stage: StageRunner {
         if job.subject.hasPrefix(Self.reducePrefix) {
             return try await L1FrameReduction(planner: planner, context: context, job: job).run()
         }
+        if job.subject.hasPrefix(L1ObservingBlockJob.prefix) { return try await L1ObservingBlockJob(context: context, job: job).run() }
+        if job.subject.hasPrefix(L1NightStacksJob.prefix) { return try await L1NightStacksJob(context: context, job: job).run() }
         guard let nightText = job.night, let night = Night(nightText) else {
             throw .fatal("l1 job \(job.subject) names no night")
         }
