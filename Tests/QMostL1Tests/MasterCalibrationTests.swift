@@ -21,9 +21,9 @@ final class Simulated: @unchecked Sendable {  // immutable after init
     let simulator: NightSimulator
     let summary: NightSimulator.Summary
 
-    init(night: Night, seed: UInt64, counts: NightPlan.Counts) throws {
+    init(night: Night, seed: UInt64, counts: NightPlan.Counts, spectrograph: SpectrographName = .lrsA) throws {
         directory = try TemporaryDirectory("qmost-l1")
-        simulator = NightSimulator(night: night, scale: .small, seed: seed, spectrographs: [.lrsA], counts: counts)
+        simulator = NightSimulator(night: night, scale: .small, seed: seed, spectrographs: [spectrograph], counts: counts)
         summary = try simulator.run(frames: directory.file("raw"), truth: directory.file("truth"))
     }
 

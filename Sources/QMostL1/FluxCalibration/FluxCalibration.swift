@@ -224,15 +224,10 @@ public struct FluxCalibration: Sendable {
     func continuum(_ spectra: RebinnedSpectra, standard: FluxStandard, telluric: TelluricCorrection, exposureTime: Double,
                    airmass: Double) -> (temperature: Double, temperatureFitted: Bool, planck: [Double], smooth: [Double],
                                         knotRange: ClosedRange<Double>)? {
-        let grid = spectra.grid, nb = grid.count, f = standard.row
-        let ext = Self.extinction(grid, airmass: airmass), lines = Self.lineBins(grid), bands = telluric.inBand
-        let nominal = nominalSensitivity(grid)
-        let use = (0..<nb).map { i in
-            spectra.mask[f * nb + i] == 0 && spectra.variance[f * nb + i] > 0 && !lines[i] && !bands[i]
-        }
-        // Observed F_λ through the nominal instrument model, for the temperature fit.
-        let observed = (0..<nb).map { Double(spectra.flux[f * nb + $0]) / (exposureTime * ext[$0] * nominal[$0]) }
-        guard exposureTime > 0, let temperature = standard.temperature ?? fitTemperature(observed, use: use, grid: grid) else { return nil }
+        let grid = spectra.grid, nb = grid.count
+        guard exposureTime > 0 else { return nil }
+        let (observed, use) = observedContinuum(spectra, standard: standard, telluric: telluric, exposureTime: exposureTime, airmass: airmass)
+        guard let temperature = standard.temperature ?? fitTemperature(observed, use: use, grid: grid) else { return nil }
         let planck = (0..<nb).map { PlanckShape.value(at: grid.wavelength(ofBin: $0), temperature: temperature) }
         // The standard measures the correction to the nominal sensitivity: a slowly varying ratio, which the knots
         // follow and extrapolate to the arm's ends far better than the sensitivity itself (steep at the dichroics).
@@ -321,10 +316,42 @@ public struct FluxCalibration: Sendable {
         return (0..<grid.count).map { max(spline.value(at: grid.wavelength(ofBin: $0)), 0) }
     }
 
+    /// A standard's F_λ through the nominal instrument model per bin, and which bins are continuum (unflagged, off the
+    /// telluric bands and strong lines): what its temperature is fitted to.
+    func observedContinuum(_ spectra: RebinnedSpectra, standard: FluxStandard, telluric: TelluricCorrection, exposureTime: Double,
+                           airmass: Double) -> (observed: [Double], use: [Bool]) {
+        let grid = spectra.grid, nb = grid.count, f = standard.row
+        let ext = Self.extinction(grid, airmass: airmass), lines = Self.lineBins(grid), bands = telluric.inBand
+        let nominal = nominalSensitivity(grid)
+        let use = (0..<nb).map { i in
+            spectra.mask[f * nb + i] == 0 && spectra.variance[f * nb + i] > 0 && !lines[i] && !bands[i]
+        }
+        return ((0..<nb).map { Double(spectra.flux[f * nb + $0]) / (exposureTime * ext[$0] * nominal[$0]) }, use)
+    }
+
+    /// The continuum knots (chunk medians of F_λ through the nominal instrument model) of a standard in one arm, for
+    /// ``jointTemperature(_:)`` over the arms of an exposure.
+    public func continuumKnots(_ spectra: RebinnedSpectra, standard: FluxStandard, exposureTime: Double, airmass: Double,
+                               telluricModel: TelluricModel = .default) -> [(x: Double, y: Double)] {
+        guard exposureTime > 0 else { return [] }
+        let telluric = TelluricCorrection.fromModel(grid: spectra.grid, airmass: airmass, model: telluricModel)
+        let (observed, use) = observedContinuum(spectra, standard: standard, telluric: telluric, exposureTime: exposureTime, airmass: airmass)
+        return knots(observed, use: use, grid: spectra.grid).filter { $0.y > 0 }
+    }
+
+    /// A standard's T_eff from its continuum knots in several arms at once. The HRS arms span 300–450 Å each, too
+    /// little to tell temperatures apart (a 15% error in the blue from the green and red's); together they span
+    /// 3900–6800 Å. Nil with fewer than 3 knots.
+    public static func jointTemperature(_ knots: [(x: Double, y: Double)]) -> Double? { planckFit(knots) }
+
     /// The T_eff (K) whose Planck shape best matches `observed` F_λ in log over the continuum chunks, on a logarithmic
     /// grid of 3000–100000 K; nil with fewer than 3 chunks.
     func fitTemperature(_ observed: [Double], use: [Bool], grid: SpectralGrid) -> Double? {
-        let k = knots(observed, use: use, grid: grid).filter { $0.y > 0 }
+        Self.planckFit(knots(observed, use: use, grid: grid).filter { $0.y > 0 })
+    }
+
+    /// The T_eff of the Planck shape best matching the knots in log, up to a scale.
+    static func planckFit(_ k: [(x: Double, y: Double)]) -> Double? {
         guard k.count >= 3 else { return nil }
         let logs = k.map { log($0.y) }
         var best: (Double, Double)?

@@ -56,6 +56,8 @@ public enum ScienceReduction {
         var fluxed: [(spectra: RebinnedSpectra, unsubtracted: RebinnedSpectra)] = []
         var spectra: [RebinnedSpectra] = [], unsubtracted: [RebinnedSpectra] = [], summaries: [String] = []
         var extra: [String: String] = [:]
+        // First every arm to sky-subtracted spectra, then the flux calibration, which may need all arms at once.
+        var skySubtracted: [(summary: ArmSummary, spectra: SkySubtracted, standards: [FluxStandard], line: String)] = []
         for arm in ArmName.allCases {
             guard let (s, summary) = try reduce(arm: arm, of: raw, masters: masters, traces: traces, solutions: solutions,
                                                     crosstalk: crosstalk[arm]) else { continue }
@@ -80,16 +82,34 @@ public enum ScienceReduction {
             line += ", fibre flat, sky from \(typical) of \(rows.count) sky fibres"
             for w in subtracted.warnings { line += " (\(w))" }
             extra["QMOST QC \(arm.headerName) NSKYFIB"] = "\(typical)"
-            // Telluric correction from the model at the airmass and the sensitivity from the standards (9.1.15–9.1.16).
             let standards = roles.standards.compactMap { s -> FluxStandard? in
                 guard let row = flat.slitPositions.firstIndex(of: s.slitPosition), let band = PhotometricBand.known[s.band] else { return nil }
                 return FluxStandard(row: row, magnitude: s.magnitude, band: band)
             }
+            skySubtracted.append((summary, subtracted, standards, line))
+        }
+        // The HRS arms are too narrow each to fit a standard's temperature: fit it over all of them (same rows in every arm).
+        if let first = skySubtracted.first, first.summary.model.mode == .high {
+            var temperatures: [Int: Double] = [:]
+            for standard in first.standards {
+                let knots = skySubtracted.flatMap { a in
+                    FluxCalibration(arm: a.summary.model).continuumKnots(a.spectra.spectra, standard: standard, exposureTime: exposureTime, airmass: airmass)
+                }
+                temperatures[standard.row] = FluxCalibration.jointTemperature(knots)
+            }
+            for k in skySubtracted.indices {
+                skySubtracted[k].standards = skySubtracted[k].standards.map { var s = $0; s.temperature = s.temperature ?? temperatures[s.row]; return s }
+            }
+        }
+        // Telluric correction from the model at the airmass and the sensitivity from the standards (9.1.15–9.1.16).
+        for (summary, subtracted, standards, armLine) in skySubtracted {
+            var line = armLine
+            let arm = summary.arm
             let calibration = FluxCalibration(arm: summary.model)
             spectra.append(subtracted.spectra)
             unsubtracted.append(subtracted.unsubtracted)
             if let calibrated = calibration.calibrate(subtracted.spectra, standards: standards, exposureTime: exposureTime, airmass: airmass) {
-                let telluric = TelluricCorrection.fromModel(grid: flat.grid, airmass: airmass)
+                let telluric = TelluricCorrection.fromModel(grid: subtracted.spectra.grid, airmass: airmass)
                 let noss = calibration.apply(calibrated.sensitivity, to: telluric.apply(to: subtracted.unsubtracted), telluric: telluric,
                                              exposureTime: exposureTime, airmass: airmass)
                 fluxed.append((calibrated.asRebinned, noss.asRebinned))

@@ -4,10 +4,12 @@ import QMostTesting
 @testable import QMostL1
 @testable import QMostSimulator
 
-/// A small LRS-A night with every calibration and one OB of three 900 s exposures, reduced file to file through
-/// the real pipeline (six masters, ``ScienceReduction`` of each exposure), for the Phase 3 product tests.
+/// A small night with every calibration and one OB of 900 s exposures, reduced file to file through the real
+/// pipeline (six masters, ``ScienceReduction`` of each exposure): three LRS-A exposures for the Phase 3 product
+/// tests, one HRS exposure for the HRS flux calibration.
 enum ProductsNight {
     static let reduced: ReducedProductsNight = try! ReducedProductsNight(seed: 97)
+    static let hrs: ReducedProductsNight = try! ReducedProductsNight(seed: 98, spectrograph: .hrs, exposures: 1)
 }
 
 final class ReducedProductsNight: @unchecked Sendable {  // immutable after init
@@ -17,10 +19,13 @@ final class ReducedProductsNight: @unchecked Sendable {  // immutable after init
     let exposures: [ObservingBlockProducts.Exposure]
     let obID: Int64
 
-    init(seed: UInt64) throws {
+    let spectrograph: SpectrographName
+
+    init(seed: UInt64, spectrograph: SpectrographName = .lrsA, exposures count: Int = 3) throws {
         let counts = NightPlan.Counts(biases: 2, darks: 1, ledLevels: [4000, 20000], fibreFlats: 1, arcs: 1, fabryPerots: 1,
-                                      twilightFlats: 1, blockExposures: [3], scienceExposureTime: 900, darkTime: 900)
-        let night = try Simulated(night: Night("2026-11-28")!, seed: seed, counts: counts)
+                                      twilightFlats: 1, blockExposures: [count], scienceExposureTime: 900, darkTime: 900)
+        let night = try Simulated(night: Night("2026-11-28")!, seed: seed, counts: counts, spectrograph: spectrograph)
+        self.spectrograph = spectrograph
         self.night = night
         let m = night.directory.file("masters")
         try FileManager.default.createDirectory(atPath: m, withIntermediateDirectories: true)
