@@ -165,10 +165,10 @@ public enum ObservingBlockProducts {
         for start in stride(from: 0, to: plan.targets.count, by: band) {
             let group = start..<min(start + band, plan.targets.count)
             // Each exposure's rows covering the band's fibres, read once per arm.
-            var rows: [[ArmName: (range: Range<Int>, spectra: RebinnedSpectra, unsubtracted: RebinnedSpectra?)]] = []
+            var rows: [BandRows] = []
             for (e, file) in files.enumerated() {
                 let wanted = group.compactMap { plan.targets[$0].exposures.contains(e) ? rowOf[e][plan.targets[$0].target.fibre.slitPosition] : nil }
-                var byArm: [ArmName: (Range<Int>, RebinnedSpectra, RebinnedSpectra?)] = [:]
+                var byArm: BandRows = [:]
                 if let lo = wanted.min(), let hi = wanted.max() {
                     for arm in plan.arms {
                         guard let read = try file.read(arm: arm, rows: lo..<(hi + 1)) else { continue }
@@ -177,45 +177,63 @@ public enum ObservingBlockProducts {
                 }
                 rows.append(byArm)
             }
-            for t in group {
-                let target = plan.targets[t]
-                guard !target.exposures.isEmpty else { continue }
-                let slit = target.target.fibre.slitPosition
-                let ra = target.target.fibre.targetRA.isFinite ? target.target.fibre.targetRA : plan.facts[target.exposures[0]].fieldRA
-                let dec = target.target.fibre.targetDec.isFinite ? target.target.fibre.targetDec : plan.facts[target.exposures[0]].fieldDec
-                let velocities = target.exposures.map { HeliocentricCorrection.velocity(mjd: plan.facts[$0].mjdMid, ra: ra, dec: dec) }
-                var arms: [(ArmName, CombinedSpectrum)] = []
-                for arm in plan.arms {
-                    var inputs: [ExposureSpectrum] = []
-                    for (k, e) in target.exposures.enumerated() {
-                        guard let band = rows[e][arm], let row = rowOf[e][slit] else { continue }
-                        let f = row - band.range.lowerBound
-                        let flux = CalibratedSpectrum(band.spectra, fibre: f)
-                        let noss = band.unsubtracted.map { CalibratedSpectrum($0, fibre: f) } ?? flux
-                        inputs.append(ExposureSpectrum(flux: flux, unsubtracted: noss, velocity: velocities[k]))
-                    }
-                    guard !inputs.isEmpty else { continue }
-                    do { arms.append((arm, try TargetCombination.stack(inputs, with: stacker))) } catch {
-                        throw FileProblem(path: plan.exposures[0].spectra, problem: "\(arm.headerName) slit \(slit): \(error)")
-                    }
-                }
-                var parts: [(Phase3SpectrumPart, CombinedSpectrum)] = arms.map { (.arm($0.0), $0.1) }
-                if plan.parts.contains(.joined), arms.count == plan.arms.count {
-                    do { parts.append((.joined, try TargetCombination.join(arms.map(\.1)))) } catch {
-                        throw FileProblem(path: plan.exposures[0].spectra, problem: "joining slit \(slit): \(error)")
-                    }
-                }
-                let context = HeaderContext(plan: plan, target: target, files: files, solutions: solutions, velocities: velocities,
-                                            date: date, submitted: submitted)
-                for (part, spectrum) in parts {
-                    let header = context.header(part: part, identity: identity(t, part))
-                    let phase3 = Phase3Spectrum(spectrum, header: header)
-                    let path = directory + "/" + plan.fileName(target, part)
-                    try Phase3SpectrumFile.write(path, phase3)
-                    written.append(Written(target: t, part: part, path: path, snr: phase3.medianSNR))
-                }
+            // Identities first, in order (the caller's closure need not be thread-safe); then the targets on every core,
+            // each reading only the band's rows and writing its own files.
+            let identities = group.map { t in plan.parts.map { identity(t, $0) } }
+            let bandRows = rows
+            let done = try ParallelMap.map(group.count) { k throws(FileProblem) -> [Written] in
+                try Self.writeTarget(group.lowerBound + k, of: plan, identities: identities[k], rows: bandRows, rowOf: rowOf, files: files,
+                                     solutions: solutions, stacker: stacker, date: date, submitted: submitted, into: directory)
             }
+            written += done.flatMap { $0 }
             progress?(group.upperBound, plan.targets.count)
+        }
+        return written
+    }
+
+    /// One band's rows of one exposure, per arm.
+    typealias BandRows = [ArmName: (range: Range<Int>, spectra: RebinnedSpectra, unsubtracted: RebinnedSpectra?)]
+
+    /// Combines and writes the parts of target `t`.
+    static func writeTarget(_ t: Int, of plan: Plan, identities: [Identity], rows: [BandRows], rowOf: [[Int: Int]], files: [SpectraFileRows],
+                            solutions: [String: [ArmName: WavelengthSolutions]], stacker: SpectrumStack, date: String, submitted: String,
+                            into directory: String) throws(FileProblem) -> [Written] {
+        let target = plan.targets[t]
+        guard !target.exposures.isEmpty else { return [] }
+        let slit = target.target.fibre.slitPosition
+        let ra = target.target.fibre.targetRA.isFinite ? target.target.fibre.targetRA : plan.facts[target.exposures[0]].fieldRA
+        let dec = target.target.fibre.targetDec.isFinite ? target.target.fibre.targetDec : plan.facts[target.exposures[0]].fieldDec
+        let velocities = target.exposures.map { HeliocentricCorrection.velocity(mjd: plan.facts[$0].mjdMid, ra: ra, dec: dec) }
+        var arms: [(ArmName, CombinedSpectrum)] = []
+        for arm in plan.arms {
+            var inputs: [ExposureSpectrum] = []
+            for (k, e) in target.exposures.enumerated() {
+                guard let band = rows[e][arm], let row = rowOf[e][slit] else { continue }
+                let f = row - band.range.lowerBound
+                let flux = CalibratedSpectrum(band.spectra, fibre: f)
+                let noss = band.unsubtracted.map { CalibratedSpectrum($0, fibre: f) } ?? flux
+                inputs.append(ExposureSpectrum(flux: flux, unsubtracted: noss, velocity: velocities[k]))
+            }
+            guard !inputs.isEmpty else { continue }
+            do { arms.append((arm, try TargetCombination.stack(inputs, with: stacker))) } catch {
+                throw FileProblem(path: plan.exposures[0].spectra, problem: "\(arm.headerName) slit \(slit): \(error)")
+            }
+        }
+        var parts: [(Phase3SpectrumPart, CombinedSpectrum)] = arms.map { (.arm($0.0), $0.1) }
+        if plan.parts.contains(.joined), arms.count == plan.arms.count {
+            do { parts.append((.joined, try TargetCombination.join(arms.map(\.1)))) } catch {
+                throw FileProblem(path: plan.exposures[0].spectra, problem: "joining slit \(slit): \(error)")
+            }
+        }
+        let context = HeaderContext(plan: plan, target: target, files: files, solutions: solutions, velocities: velocities,
+                                    date: date, submitted: submitted)
+        var written: [Written] = []
+        for (part, spectrum) in parts {
+            let identity = identities[plan.parts.firstIndex(of: part)!]
+            let phase3 = Phase3Spectrum(spectrum, header: context.header(part: part, identity: identity))
+            let path = directory + "/" + plan.fileName(target, part)
+            try Phase3SpectrumFile.write(path, phase3)
+            written.append(Written(target: t, part: part, path: path, snr: phase3.medianSNR))
         }
         return written
     }
