@@ -46,10 +46,14 @@ demo: build
 	$(QMOSTD_DEBUG) status --config $(CONFIG)
 	$(QMOSTD_DEBUG) log --config $(CONFIG) --lines 12
 	@first=$$(ls repo/raw/2026-11-20/ | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) repo/raw/2026-11-20/$$first
-	@# L1: closing the night starts it at once (otherwise after 30 quiet minutes): masters, then each science frame.
+	@# L1: closing the night starts it at once (otherwise after 30 quiet minutes): masters, then each science frame,
+	@# then each OB's Phase 3 products.
 	$(QMOSTD_DEBUG) night close --config $(CONFIG) 2026-11-20
 	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)
-	@l1=$$(ls repo/l1/2026-11-20/ | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) repo/raw/2026-11-20/$${l1%_L1.fits}.fits
+	@l1=$$(cd repo/l1/2026-11-20 && ls *_L1.fits | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) repo/raw/2026-11-20/$${l1%_L1.fits}.fits
+	@# Then the Phase 3 products of every target (per arm and joined, heliocentric) and the night's container.
+	@ls repo/l1/2026-11-20/singlespec | wc -l | xargs echo "Phase 3 files:"; ls repo/l1/2026-11-20/*nightspectra.fits
+	@lj1=$$(ls repo/l1/2026-11-20/singlespec/*_LJ1.fits | head -1); $(QMOSTD_DEBUG) explain --config $(CONFIG) $$lj1 | head -30
 	@# The same bytes dropped again under another name: acknowledged as a duplicate, never stored twice.
 	@first=$$(ls repo/raw/2026-11-20/ | head -1); cp repo/raw/2026-11-20/$$first spool/raw/.again.part && mv spool/raw/.again.part spool/raw/again-$$first
 	$(QMOSTD_DEBUG) run --until-idle --config $(CONFIG)

@@ -89,10 +89,8 @@ enum ExposureBenchChild {
                              s.rawValue, reduced, summary, written.count, plan.targets.count, products))
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            var usage = rusage()
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-            let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-            let rss = Double(usage.ru_maxrss) / 1024
+            let usage = ProcessUsage.current()
+            let cpu = usage.cpuSeconds, rss = usage.peakResidentMegabytes
             print(String(format: "exposure: 9 arms raw to %d Phase 3 files (%d targets) in %.1f s (%.1f s reducing), %.1f s CPU, peak RSS %.0f MB",
                          files, targets, seconds, reduceSeconds, cpu, rss))
             print("figure: seconds \(seconds)")

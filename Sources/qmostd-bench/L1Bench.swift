@@ -101,7 +101,6 @@ enum L1BenchChild {
         case "reduce":
             let arm = ArmName(rawValue: args[2])!
             let science = frames["science"]![0]
-            var usage = rusage()
             let start = DispatchTime.now().uptimeNanoseconds
             let masters = try DetectorMasterSet.open(bias: path(.bias), dark: path(.dark), detectorFlat: path(.detectorFlat))
             let traces = try TraceFile.read(path(.trace)).filter { $0.arm == arm }
@@ -111,9 +110,8 @@ enum L1BenchChild {
                 throw BenchFailure("\(science): no \(arm.headerName) to reduce")
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-            let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-            let rss = Double(usage.ru_maxrss) / 1024
+            let usage = ProcessUsage.current()
+            let cpu = usage.cpuSeconds, rss = usage.peakResidentMegabytes
             print(String(format: "l1: %@ of a %d x %d frame, %d fibres, %d cosmic-ray pixels, %d bins: %.1f s (%.1f s reading masters), %.1f s CPU, peak RSS %.0f MB",
                          arm.headerName, traces[0].profiles.columns, traces[0].profiles.rows, summary.fibres,
                          summary.cosmicRayPixels, spectra.grid.count, seconds, loaded, cpu, rss))

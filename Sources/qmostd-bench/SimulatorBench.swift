@@ -51,10 +51,6 @@ struct SimulatorBench {
         ]
     }
 
-    /// The process's peak resident set size so far (getrusage's ru_maxrss is in KiB on Linux).
-    func peakResidentMegabytes() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_maxrss) / 1024
-    }
+    /// The process's peak resident set size so far.
+    func peakResidentMegabytes() -> Double { ProcessUsage.current().peakResidentMegabytes }
 }

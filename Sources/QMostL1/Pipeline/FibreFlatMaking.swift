@@ -3,11 +3,13 @@ import QMostCore
 
 /// The fibre-flat-field master (seed 9.1.13): the night's fibre flats and twilight flats reduced like science
 /// frames (detector corrections, scattered light, profile extraction, rebinning), averaged per kind, and the
-/// relative throughput of every fibre against wavelength measured from them; stored as a spectra file whose
-/// "flux" is the response (mean 1).
+/// relative throughput of every fibre against wavelength measured from them — the daytime flats' shape adjusted
+/// by the OB's attached flats when given, the twilight flats' levels; stored as a spectra file whose "flux" is the
+/// response (mean 1).
 public enum FibreFlatMaking {
-    public static func make(fibreFlats: [String], twilightFlats: [String], masters: DetectorMasterSet, traces tracePath: String,
-                            solutions wavePath: String, crosstalk: [ArmName: CrosstalkCorrection] = [:], to path: String) throws(FileProblem) -> String {
+    public static func make(fibreFlats: [String], twilightFlats: [String], attachedFlats: [String] = [], masters: DetectorMasterSet,
+                            traces tracePath: String, solutions wavePath: String, crosstalk: [ArmName: CrosstalkCorrection] = [:],
+                            to path: String) throws(FileProblem) -> String {
         guard !fibreFlats.isEmpty else { throw FileProblem(path: path, problem: "no fibre flat to measure the fibres' throughput with") }
         let traces = try TraceFile.read(tracePath)
         let solutions = try WavelengthSolutionFile.read(wavePath).solutions
@@ -28,16 +30,17 @@ public enum FibreFlatMaking {
                 return m
             }
             guard let day = try mean(fibreFlats) else { continue }
-            let field = FibreFlatField.measure(fibreFlat: day, twilight: try mean(twilightFlats))
+            let field = FibreFlatField.measure(fibreFlat: day, twilight: try mean(twilightFlats), attached: try mean(attachedFlats))
             let n = field.grid.count
             var mask = [UInt8](repeating: 0, count: field.response.count)
             for k in mask.indices where field.response[k] <= 0 || !field.usable[k / n] { mask[k] = FibreFlatField.noResponse }
             responses.append(RebinnedSpectra(arm: arm, grid: field.grid, slitPositions: field.slitPositions, flux: field.response,
                                              variance: [Float](repeating: 0, count: field.response.count), mask: mask))
-            notes.append("\(arm.headerName) \(field.usable.filter { $0 }.count) fibres" + (field.twilightNormalised ? ", twilight-levelled" : ""))
+            notes.append("\(arm.headerName) \(field.usable.filter { $0 }.count) fibres" + (field.twilightNormalised ? ", twilight-levelled" : "")
+                         + (attachedFlats.isEmpty ? "" : ", OB-flat shape"))
         }
         guard !responses.isEmpty else { throw FileProblem(path: fibreFlats[0], problem: "no arm has traces and a wavelength solution") }
-        try SpectraFile.write(path, spectra: responses, inputs: fibreFlats + twilightFlats, category: CalibrationKind.fibreFlatField.category, unit: "1")
+        try SpectraFile.write(path, spectra: responses, inputs: fibreFlats + twilightFlats + attachedFlats, category: CalibrationKind.fibreFlatField.category, unit: "1")
         return notes.joined(separator: ", ")
     }
 

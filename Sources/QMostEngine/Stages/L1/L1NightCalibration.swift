@@ -21,6 +21,8 @@ struct L1NightCalibration {
         var spectrograph: String
         var obID: Int64?
         var frames: [(file: FileRecord, frame: FrameRecord)]
+        /// Of `frames`, those attached to the OB the master is for (a fibre-flat field's OB flat).
+        var attached: [(file: FileRecord, frame: FrameRecord)] = []
     }
 
     func run() async throws(StageError) -> StageResult {
@@ -69,9 +71,22 @@ struct L1NightCalibration {
                 guard !sources.isEmpty else { continue }
                 switch kind {
                 case .fibreFlatField:
-                    // The night's fibre flats for the shape, its twilight flats for the levels.
-                    if sources.contains(where: { $0.frame.kind == FrameKind.fibreFlat.rawValue }) {
-                        plans.append(Plan(kind: kind, spectrograph: spectrograph, obID: nil, frames: sources))
+                    // Seed 9.1.13: the daytime fibre flats for the shape, the twilight flats for the levels, and for
+                    // each science OB that took its own fibre flat, one adjusted by it. Without daytime flats the
+                    // OB flats stand in for them.
+                    let scienceOBs = Set(frames.filter { [FrameKind.science.rawValue, FrameKind.standard.rawValue].contains($0.frame.kind) }
+                        .compactMap(\.frame.obID))
+                    let flats = sources.filter { $0.frame.kind == FrameKind.fibreFlat.rawValue }
+                    let twilights = sources.filter { $0.frame.kind == FrameKind.twilightFlat.rawValue }
+                    let attached = Dictionary(grouping: flats.filter { $0.frame.obID.map(scienceOBs.contains) ?? false }) { $0.frame.obID! }
+                    let day = flats.filter { !($0.frame.obID.map(scienceOBs.contains) ?? false) }
+                    guard !flats.isEmpty else { break }
+                    if attached.isEmpty || !day.isEmpty {
+                        plans.append(Plan(kind: kind, spectrograph: spectrograph, obID: nil, frames: (day.isEmpty ? flats : day) + twilights))
+                    }
+                    for (ob, own) in attached.sorted(by: { $0.key < $1.key }) {
+                        plans.append(Plan(kind: kind, spectrograph: spectrograph, obID: ob, frames: (day.isEmpty ? own : day) + twilights + (day.isEmpty ? [] : own),
+                                          attached: day.isEmpty ? [] : own))
                     }
                 case .bias, .dark, .detectorFlat:
                     plans.append(Plan(kind: kind, spectrograph: spectrograph, obID: nil, frames: sources))
@@ -121,6 +136,7 @@ struct L1NightCalibration {
             return "\(plan.spectrograph) \(plan.kind.rawValue): waiting for \(missing.map(\.rawValue).joined(separator: ", "))"
         }
         let framePaths = plan.frames.map { config.resolve($0.file.repoPath) }
+        let attachedPaths = plan.attached.map { config.resolve($0.file.repoPath) }
         let frameKinds = plan.frames.map(\.frame.kind)
         let crosstalk = config.crosstalkCorrections(spectrograph: plan.spectrograph)
         let started = Date()
@@ -129,7 +145,7 @@ struct L1NightCalibration {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             detail = try await BlockingWork.run { () throws(FileProblem) -> String in
                 try MasterMaking.make(plan.kind, frames: framePaths, frameKinds: frameKinds, prerequisites: prerequisitePaths,
-                                      crosstalk: crosstalk, to: path)
+                                      attached: attachedPaths, crosstalk: crosstalk, to: path)
             }
         } catch let problem as FileProblem {
             throw .fatal(problem.description)
