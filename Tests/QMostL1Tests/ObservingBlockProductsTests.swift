@@ -138,4 +138,28 @@ struct ObservingBlockProductsTests {
             #expect(back.spectra[k].fileName == (w.path as NSString).lastPathComponent && back.spectra[k].part == .joined)
         }
     }
+
+    @Test func aFibreRepeatingAnotherFibresCNAMEIsLeftOutAndNamedNotWrittenOverIt() throws {
+        // A copy of the first exposure's raw frame whose FIBINFO gives the second target the first one's CNAME.
+        let original = night.exposures[0]
+        let copy = night.night.directory.file("repeated.fits")
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.copyItem(atPath: original.raw, toPath: copy)
+        let targets = try FibreTargets.read(copy)
+        let slits = targets.keys.sorted()
+        try withFITSFile(copy, writable: true) { file in
+            let hdu = try file.moveTo(extname: "FIBINFO")
+            let slit = try file.readColumn("SLIT_POS", hdu: hdu, as: Int32.self).values.map(Int.init)
+            var cnames = try file.readStringColumn("CNAME", hdu: hdu).values
+            cnames[slit.firstIndex(of: slits[1])!] = targets[slits[0]]!.cname
+            try file.writeRows(.string(cnames), column: "CNAME", firstRow: 0, hdu: hdu)
+        }
+        var exposure = original
+        exposure.raw = copy
+        let plan = try ObservingBlockProducts.plan(night: night.night.simulator.plan.night, obID: night.obID, exposures: [exposure])
+        #expect(plan.targets.count == targets.count - 1)
+        #expect(plan.repeatedCNAMEs.count == 1 && plan.repeatedCNAMEs[0].left == targets[slits[1]]!.fibre.fibreID
+                && plan.repeatedCNAMEs[0].kept == targets[slits[0]]!.fibre.fibreID)
+        #expect(Set(plan.targets.map { plan.fileName($0, .joined) }).count == plan.targets.count, "no two targets share a file name")
+    }
 }

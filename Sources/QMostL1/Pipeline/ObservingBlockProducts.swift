@@ -65,6 +65,9 @@ public enum ObservingBlockProducts {
         public var targets: [Target]
         /// Exposures left out because they are not flux-calibrated (file names).
         public var uncalibrated: [String]
+        /// Fibres left out because an earlier fibre of the OB has the same CNAME, whose file names they would take
+        /// (`FIB_ID` of the one left out and of the one kept); their spectra stay in the exposures' L1 files.
+        public var repeatedCNAMEs: [(left: Int, kept: Int)] = []
 
         /// The spectra each target gets: every arm, and for the LRS the joined one.
         public var parts: [Phase3SpectrumPart] { arms.map { .arm($0) } + (resolution == .low && arms.count > 1 ? [.joined] : []) }
@@ -128,9 +131,16 @@ public enum ObservingBlockProducts {
         kept.sort { ($0.1.mjdStart, $0.0.raw) < ($1.1.mjdStart, $1.0.raw) }
         let arms = ArmName.allCases.filter { a in !kept.isEmpty && kept.allSatisfy { $0.3.contains(a) } }
         var targets: [Target] = []
+        var repeated: [(left: Int, kept: Int)] = []
+        var byCNAME: [String: Int] = [:]
         if let first = kept.first {
             for slit in first.2.keys.sorted() {
                 let target = first.2[slit]!
+                if let other = byCNAME[target.cname] {
+                    repeated.append((target.fibre.fibreID, other))
+                    continue
+                }
+                byCNAME[target.cname] = target.fibre.fibreID
                 let seen = kept.indices.filter { i in
                     guard let t = kept[i].2[slit] else { return false }
                     return t.cname == target.cname && t.targetID == target.targetID && t.objectUID == target.objectUID
@@ -139,7 +149,7 @@ public enum ObservingBlockProducts {
             }
         }
         return Plan(night: night, obID: obID, resolution: mode ?? .low, exposures: kept.map(\.0), facts: kept.map(\.1), arms: arms,
-                    targets: targets, uncalibrated: uncalibrated)
+                    targets: targets, uncalibrated: uncalibrated, repeatedCNAMEs: repeated)
     }
 
     /// Fibres combined per band: each exposure's rows are read once per band.

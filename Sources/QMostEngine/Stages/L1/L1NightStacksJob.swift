@@ -83,7 +83,7 @@ struct L1NightStacksJob {
         } catch {
             throw .retriable("reading the products of \(night.iso): \(error)")
         }
-        if read.pending > 0 { return .waiting(reason: "\(read.pending) l1 job(s) of \(night.iso) still to finish", retryAfter: 5) }
+        if read.pending > 0 { return .waiting(reason: "\(read.pending) l1 job(s) of \(night.iso) still to finish", retryAfter: 10) }
         let plans = Self.plans(night: read.own, deep: read.deep)
         let registered: [ObservingBlockProducts.Identity]
         do {

@@ -143,8 +143,13 @@ struct L1ObservingBlockJob {
                 let stale = try Repository.deleteProducts(previous.map(\.product.id!).filter { !kept.contains($0) }, in: db)
                 try JobQueue.enqueue(context.scheduler.request(.l1, subject: L1NightStacksJob.subject(night: night.iso), night: night.iso, now: time),
                                      now: time, in: db)
-                let note = plan.uncalibrated.isEmpty ? "" : "; left out, not flux-calibrated: \(plan.uncalibrated.joined(separator: ", "))"
-                try Repository.log(Event(at: time, kind: "l1.products", stage: "l1", night: night.iso, path: relativeFolder, jobID: job.id,
+                var note = plan.uncalibrated.isEmpty ? "" : "; left out, not flux-calibrated: \(plan.uncalibrated.joined(separator: ", "))"
+                if !plan.repeatedCNAMEs.isEmpty {
+                    note += "; fibres left out, their CNAME already on another fibre (spectra in the L1 files only): "
+                        + plan.repeatedCNAMEs.map { "FIB_ID \($0.left) (as \($0.kept))" }.joined(separator: ", ")
+                }
+                try Repository.log(Event(at: time, level: plan.repeatedCNAMEs.isEmpty ? .info : .warning, kind: "l1.products", stage: "l1",
+                                         night: night.iso, path: relativeFolder, jobID: job.id,
                                          message: "OB \(obID) \(spectrograph): \(records.count) Phase 3 files for \(plan.targets.count) targets from \(plan.exposures.count) exposure(s) in \(String(format: "%.1f", seconds)) s\(note)"),
                                    in: db)
                 return (stale, false)
