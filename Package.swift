@@ -57,6 +57,12 @@ let package = Package(
             dependencies: ["QMostCore", "QMostFITS"],
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
+        // L1 quality assessment (seed 9.2): the QA numbers, tables and diagnostic plots, pure over spectra.
+        .target(
+            name: "QMostQA",
+            dependencies: ["QMostCore", "QMostFITS", "QMostL1"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+
         // State.
         .target(
             name: "QMostStore",
@@ -90,7 +96,7 @@ let package = Package(
         .target(
             name: "QMostEngine",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostIngest", "QMostL1", "QMostFITS",
+                "QMostCore", "QMostStore", "QMostIngest", "QMostL1", "QMostQA", "QMostFITS",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,8 +151,9 @@ let package = Package(
             name: "QMostSimulatorTests", dependencies: ["QMostSimulator", "QMostCore", "QMostFITS", "QMostIngest", "QMostTesting"],
             swiftSettings: testSettings),
         .testTarget(
-            name: "QMostL1Tests", dependencies: ["QMostL1", "QMostSimulator", "QMostCore", "QMostFITS", "QMostTesting"],
+            name: "QMostL1Tests", dependencies: ["QMostL1", "QMostQA", "QMostSimulator", "QMostCore", "QMostFITS", "QMostTesting"],
             swiftSettings: testSettings),
+        .testTarget(name: "QMostQATests", dependencies: ["QMostQA", "QMostL1", "QMostCore"], swiftSettings: testSettings),
         .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),
         .testTarget(

@@ -24,8 +24,16 @@ public struct PhotometricBand: Sendable, Equatable {
     /// 1.3-airmass r response (Doi et al. 2010, AJ 139, 1628) whose pivot wavelength matches it to 0.1 Å (6175.5 Å).
     public static let sdssR = PhotometricBand(name: "SDSS_r", blue: 5600, red: 6740, blueWidth: 40, redWidth: 40, tilt: 0.80)
 
-    /// The bands known by name (FIBINFO TRG_MAGB).
+    /// SDSS g and i, the same analytic form with half transmission read off the Doi et al. (2010) curves (g 4000 and
+    /// 5420 Å, i 6920 and 8230 Å; to ~20 Å, enough for QA magnitudes, not for calibration).
+    public static let sdssG = PhotometricBand(name: "SDSS_g", blue: 4000, red: 5420, blueWidth: 40, redWidth: 40, tilt: 0.8)
+    public static let sdssI = PhotometricBand(name: "SDSS_i", blue: 6920, red: 8230, blueWidth: 40, redWidth: 60, tilt: 0.8)
+
+    /// The bands known by name (FIBINFO TRG_MAGB) for calibration: r only, the one fitted to its published curve.
     public static let known: [String: PhotometricBand] = [sdssR.name: sdssR]
+
+    /// The SDSS bands for synthetic QA magnitudes, blue to red.
+    public static let sdss: [PhotometricBand] = [sdssG, sdssR, sdssI]
 
     /// Transmission at `wavelength` (Å).
     public func transmission(at wavelength: Double) -> Double {

@@ -1,0 +1,40 @@
+import Foundation
+import QMostCore
+import QMostQA
+import QMostTesting
+import Testing
+@testable import QMostL1
+
+/// The qa module (seed 9.2.1) on exposures reduced by the real pipeline from a clean simulated night: Figure 7's
+/// numbers where a clean reduction puts them, the tables and plots written.
+@Suite(.serialized)
+struct ExposureQualityTests {
+    let night = ProductsNight.reduced
+
+    @Test func aCleanExposureGivesFigure7sNumbersWhereACleanReductionPutsThem() throws {
+        let e = night.exposures[0]
+        let (arms, ra, dec) = try ExposureQuality.measure(spectra: e.spectra, raw: e.raw, spectrograph: "LRS-A")
+        #expect(arms.map(\.arm) == ["BLUE", "GREEN", "RED"])
+        for q in arms {
+            let lines = q.skyLines.map { String(format: "%.3f: %+.4f ± %.4f Å, FWHM %.3f Å (%d fibres)", $0.wavelength, $0.offset, $0.offsetRMS, $0.fwhm, $0.fibres) }
+            print("measured: \(q.arm): noise factor \(q.noiseFactor), covariance lag 1 \(q.covariance[5]), sky \(q.averageSkyFlux) from \(q.skyFibres) fibres, residual sky \(q.residualSkyPercent)%, sky-line residual rms \(q.skyLineResidualRMS) kurtosis \(q.skyLineResidualKurtosis), low-flux fibres \(q.lowFluxFibres), KS \(q.ksLog10), lines \(lines)")
+            // The small scale's detector has ~1.8 Å pixels under 0.25 Å bins: neighbouring bins share most of their
+            // pixels, so the noise of a sum is well above what the variance says.
+            #expect(q.skyFibres >= 3 && q.noiseFactor > 1 && q.noiseFactor < 3)
+            #expect(q.negativeVariancePixels == 0 && q.lowFluxFibres == 0)
+            if !q.skyLines.isEmpty {
+                let median = q.skyLines.map(\.offset).sorted()[q.skyLines.count / 2]
+                #expect(abs(median) < 0.05, "\(q.arm): median sky-line offset \(median) Å")
+            }
+        }
+        let green = try #require(arms.first { $0.arm == "GREEN" })
+        #expect(green.skyLines.contains { $0.wavelength == 5577.338 }, "[OI] 5577 is measured in the green arm")
+        let folder = night.night.directory.file("qa")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let written = try ExposureQuality.write(arms, fieldRA: ra, fieldDec: dec, base: "exposure", into: folder)
+        #expect(written.count == 3 * (2 + DiagnosticPlots.names.count))
+        let back = try ExposureQuality.read(json: "\(folder)/exposure_GREEN_qa.json")
+        #expect(back.noiseFactor == green.noiseFactor && back.skyLines == green.skyLines)
+        print("measured: QA table of the green arm:\n" + (try String(contentsOfFile: "\(folder)/exposure_GREEN_qa.txt", encoding: .utf8)).split(separator: "\n").suffix(16).joined(separator: "\n"))
+    }
+}
