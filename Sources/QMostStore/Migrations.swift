@@ -8,6 +8,7 @@ enum Migrations {
         m.registerMigration("2026-11-22-identifiers", migrate: identifiers)
         m.registerMigration("2026-12-02-calibrations", migrate: calibrations)
         m.registerMigration("2026-12-03-phase3", migrate: phase3)
+        m.registerMigration("2026-12-03-qa", migrate: qa)
         return m
     }
 
@@ -35,6 +36,37 @@ enum Migrations {
                 PRIMARY KEY (product_id, kind)
             );
             CREATE INDEX product_calibrations_calibration ON product_calibrations(calibration_id);
+            """)
+    }
+
+    /// L1 quality assessment (seed 9.2.2): the 4OR `qa` table exactly as the seed's Table 2 has it, and the audited
+    /// exemptions that let a failed night proceed.
+    private static func qa(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE qa (
+                id INTEGER PRIMARY KEY,
+                nightobs INTEGER NOT NULL,
+                ob_id INTEGER,
+                specid BIGINT,
+                testid BIGINT NOT NULL,
+                req FLOAT,
+                goal FLOAT,
+                val FLOAT,
+                state INTEGER NOT NULL CHECK (state IN (0, 1, 2)),
+                info CHAR(255),
+                timestamp TIMESTAMP NOT NULL
+            );
+            CREATE INDEX qa_nightobs ON qa(nightobs);
+            CREATE INDEX qa_testid ON qa(testid, nightobs);
+            CREATE TABLE qa_exemptions (
+                id INTEGER PRIMARY KEY,
+                nightobs INTEGER NOT NULL,
+                testid BIGINT NOT NULL,
+                reason TEXT NOT NULL,
+                user TEXT NOT NULL,
+                at DOUBLE NOT NULL,
+                UNIQUE (nightobs, testid)
+            );
             """)
     }
 

@@ -27,6 +27,12 @@ struct ExposureQualityTests {
                 #expect(abs(median) < 0.05, "\(q.arm): median sky-line offset \(median) Å")
             }
         }
+        // The default catalogue passes a clean exposure (state >= 1 for every test that applies).
+        for q in arms {
+            let outcomes = QualityAssessment.evaluate(Configuration().qaTests, on: q, label: "clean")
+            print("measured: \(q.arm) tests: " + outcomes.map { "\($0.test.id) \(String(format: "%.3g", $0.value)) → \($0.state)" }.joined(separator: ", "))
+            #expect(outcomes.allSatisfy { $0.state >= 1 }, "\(outcomes.filter { $0.state == 0 }.map(\.info))")
+        }
         let green = try #require(arms.first { $0.arm == "GREEN" })
         #expect(green.skyLines.contains { $0.wavelength == 5577.338 }, "[OI] 5577 is measured in the green arm")
         let folder = night.night.directory.file("qa")

@@ -6,7 +6,7 @@ import Yams
 extension Configuration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case paths, night, frameKeywords = "frame_keywords", classification, watch, ingest, engine, stages, alerts
-        case targets, calibrations
+        case targets, calibrations, qa
     }
 
     public init(from decoder: any Decoder) throws {
@@ -28,6 +28,7 @@ extension Configuration: Decodable {
         let calibrations = try c.decodeIfPresent(CalibrationsSection.self, forKey: .calibrations)
         calibrationWindows = calibrations?.windows ?? d.calibrationWindows
         crosstalk = calibrations?.crosstalk ?? d.crosstalk
+        qaTests = try c.decodeIfPresent(QASection.self, forKey: .qa)?.tests ?? d.qaTests
         for name in stages.keys where StageName(rawValue: name) == nil {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: [CodingKeys.stages, AnyCodingKey(stringValue: name)],
@@ -314,6 +315,56 @@ struct CalibrationsSection: Decodable {
                 throw DecodingError.dataCorrupted(.init(codingPath: path,
                     debugDescription: "expected a 2 x 2 matrix [[0, C12], [C21, 0]] for the detector's two outputs"))
             }
+        }
+    }
+}
+
+/// `qa: {tests: [{id: 1001, name: ..., metric: sky_line_offset, req: 0.1, goal: 0.03, direction: max}, ...]}`.
+struct QASection: Decodable {
+    var tests: [QualityTest]
+    enum CodingKeys: String, CodingKey, CaseIterable { case tests }
+
+    struct Entry: Decodable {
+        var id: Int64, name: String, metric: String, req: Double, goal: Double, direction: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, name, metric, req, goal, direction }
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(Int64.self, forKey: .id)
+            name = try c.decode(String.self, forKey: .name)
+            metric = try c.decode(String.self, forKey: .metric)
+            req = try c.decode(Double.self, forKey: .req)
+            goal = try c.decode(Double.self, forKey: .goal)
+            direction = try c.decode(String.self, forKey: .direction)
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let entries = try c.decodeIfPresent([Entry].self, forKey: .tests) else {
+            tests = QualityTest.defaults
+            return
+        }
+        var seen = Set<Int64>()
+        tests = try entries.enumerated().map { k, e in
+            let path = decoder.codingPath + [CodingKeys.tests, AnyCodingKey(stringValue: "\(k)")]
+            guard let metric = QualityMetric(rawValue: e.metric) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path,
+                    debugDescription: "unknown metric '\(e.metric)' (metrics: \(QualityMetric.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            }
+            guard let direction = QualityTest.Direction(rawValue: e.direction) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "direction '\(e.direction)' is not max or min"))
+            }
+            guard seen.insert(e.id).inserted else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: "test id \(e.id) is used twice"))
+            }
+            let ordered = direction == .atMost ? e.goal <= e.req : e.goal >= e.req
+            guard ordered else {
+                throw DecodingError.dataCorrupted(.init(codingPath: path,
+                    debugDescription: "goal \(e.goal) is not at least as good as req \(e.req) for direction \(e.direction)"))
+            }
+            return QualityTest(id: e.id, name: e.name, metric: metric, required: e.req, goal: e.goal, direction: direction)
         }
     }
 }

@@ -23,6 +23,8 @@ public struct Configuration: Sendable, Equatable {
     public var calibrationWindows: [CalibrationKind: Int] = CalibrationAssociation.defaultWindows
     /// Inter-output crosstalk per detector, `"<spectrograph>/<arm>"` → C[source][victim] (`calibrations.crosstalk`).
     public var crosstalk: [String: [[Double]]] = [:]
+    /// The qa_analyse test catalogue (`qa.tests`), replacing ``QualityTest/defaults`` when given.
+    public var qaTests: [QualityTest] = QualityTest.defaults
 
     public init() {}
 
