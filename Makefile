@@ -79,11 +79,12 @@ test-unit:
 	$(SWIFT) test --skip-build --skip QMostIntegrationTests --skip QMostSimulatorTests --skip QMostL1Tests --skip QMostQATests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --filter QMostSimulatorTests --filter QMostL1Tests --filter QMostQATests $(BUILD_FLAGS)
 
-## The L1 daemon test simulates and reduces two nights on both cores; alone in its own process it cannot slow the
-## timing-sensitive ingest tests (grace periods, scans) past their limits.
+## The L1 and QA daemon tests simulate and reduce nights on both cores; each alone in its own process, they cannot
+## slow the timing-sensitive ingest tests (grace periods, scans) past their limits.
 test-integration:
-	$(SWIFT) test --skip-build --filter QMostIntegrationTests --skip L1DaemonTests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build --filter QMostIntegrationTests --skip L1DaemonTests --skip QADaemonTests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build --filter L1DaemonTests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build --filter QADaemonTests $(BUILD_FLAGS)
 
 ## bench: release build, then simulator, L1, ingest, queue and catalogue benchmarks printing their figures.
 bench: release

@@ -118,6 +118,7 @@ let package = Package(
         .target(
             name: "QMostCLI",
             dependencies: [
+                "QMostQA",
                 "QMostCore", "QMostStore", "QMostDaemon", "QMostIngest", "QMostEngine", "QMostFITS", "QMostSimulator", "QMostTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "qmostd-bench",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostSimulator", "QMostL1", "QMostTesting",
+                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostSimulator", "QMostL1", "QMostQA", "QMostTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),

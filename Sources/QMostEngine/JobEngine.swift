@@ -48,6 +48,10 @@ public final class JobEngine: Service, Sendable {
                 runners[def.name] = IngestStage()
             } else if def.name == .l1 {
                 runners[def.name] = L1Stage(configuration: configuration)
+            } else if def.name == .qa {
+                runners[def.name] = QAStage()
+            } else if def.name == .qaAnalyse {
+                runners[def.name] = QAAnalyseStage(configuration: configuration)
             }
         }
         return runners

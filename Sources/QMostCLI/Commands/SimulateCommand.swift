@@ -28,6 +28,8 @@ struct SimulateCommand: ParsableCommand {
     var templates: String?
     @Option(help: "Observe again the fields and targets of this earlier night (YYYY-MM-DD) simulated with the same seed.")
     var revisit: String?
+    @Option(help: "Inject a fault for QA tests (repeatable): wavelength-shift:<ARM>:<Angstrom> moves the science exposures' wavelengths on an arm against the arcs; sky-star:<slit position> puts a star in a sky fibre.")
+    var fault: [String] = []
 
     func run() throws {
         guard let n = Night(night) else { throw CLIError("--night \(night): expected YYYY-MM-DD") }
@@ -55,7 +57,12 @@ struct SimulateCommand: ParsableCommand {
             guard let r = Night(revisit), r < n else { throw CLIError("--revisit \(revisit): expected a YYYY-MM-DD night before --night \(n.iso)") }
             revisited = r
         }
-        let simulator = NightSimulator(night: n, scale: s, seed: seed, base: base, spectrographs: chosen, templates: sources, revisiting: revisited)
+        var faults = SimulatedFaults()
+        for f in fault where !faults.add(f) {
+            throw CLIError("--fault \(f): expected wavelength-shift:<BLUE|GREEN|RED>:<Angstrom> or sky-star:<slit position>")
+        }
+        let simulator = NightSimulator(night: n, scale: s, seed: seed, base: base, spectrographs: chosen, templates: sources, revisiting: revisited,
+                                       faults: faults)
         let progress = ProgressLine()
         let summary: NightSimulator.Summary
         do {

@@ -53,7 +53,7 @@ public struct QualityTest: Sendable, Equatable, Codable {
     /// fibre, an arm left without sky subtraction).
     public static let defaults: [QualityTest] = [
         QualityTest(id: 1001, name: "sky-line wavelength offset", metric: .skyLineOffset, required: 0.1, goal: 0.03, direction: .atMost),
-        QualityTest(id: 1002, name: "residual sky level", metric: .residualSkyPercent, required: 5, goal: 1, direction: .atMost),
+        QualityTest(id: 1002, name: "residual sky level", metric: .residualSkyPercent, required: 10, goal: 2, direction: .atMost),
         QualityTest(id: 1003, name: "worst sky fibre", metric: .worstSkyFibrePercent, required: 10, goal: 3, direction: .atMost),
         QualityTest(id: 1004, name: "sky-line residuals", metric: .skyLineResidualRMS, required: 40, goal: 1.5, direction: .atMost),
         QualityTest(id: 1005, name: "noise factor", metric: .noiseFactor, required: 3.5, goal: 1.5, direction: .atMost),

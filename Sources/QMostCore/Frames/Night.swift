@@ -65,3 +65,16 @@ public enum MJD {
     /// The Modified Julian Date of an instant.
     public static func mjd(_ date: Date) -> Double { date.timeIntervalSince(epoch) / 86_400 }
 }
+
+extension Night {
+    /// Whole days from `other` to this night (negative when this one is earlier).
+    public func days(since other: Night) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        func date(_ n: Night) -> Date {
+            let p = n.iso.split(separator: "-").map { Int($0)! }
+            return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2], hour: 12))!
+        }
+        return calendar.dateComponents([.day], from: date(other), to: date(self)).day!
+    }
+}

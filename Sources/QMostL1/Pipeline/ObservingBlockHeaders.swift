@@ -52,7 +52,8 @@ struct HeaderContext {
         processing.profileFile = plan.exposures[target.exposures[0]].traces.map { ($0 as NSString).lastPathComponent } ?? ""
         processing.wavelengthFile = plan.exposures[target.exposures[0]].wavelengthSolutions.map { ($0 as NSString).lastPathComponent } ?? ""
         processing.fibreFlatFile = plan.exposures[target.exposures[0]].fibreFlat.map { ($0 as NSString).lastPathComponent } ?? ""
-        processing.skySubtracted = first.primary.string("QMOST QC \(arms[0].headerName) NSKYFIB") != nil
+        processing.skySubtracted = arms.allSatisfy { first.primary.string("QMOST QC \($0.headerName) NSKYFIB") != nil
+            && first.primary.string("QMOST QC \($0.headerName) SKYSUB") != "F" }
         processing.telluricCorrected = true
         processing.telluricFile = first.primary.string("QMOST TELLURIC") ?? "MODEL"
         processing.sensitivityFile = (first.path as NSString).lastPathComponent

@@ -39,8 +39,10 @@ public enum ScienceReduction {
 
     /// Reduces every arm of `raw` with the masters at `calibrations` (paths by kind: bias, trace and wave
     /// required) and writes the spectra, naming the masters and their tiers, to `path`; returns a summary.
+    /// `withoutSky` names arms whose sky is left in (a diagnostic switch; their products say SKYSUB F and QA sees it).
     public static func reduce(_ raw: String, calibrations: [CalibrationKind: String], used: [UsedCalibration],
-                              crosstalk: [ArmName: CrosstalkCorrection] = [:], to path: String) throws(FileProblem) -> String {
+                              crosstalk: [ArmName: CrosstalkCorrection] = [:], withoutSky: Set<ArmName> = [],
+                              to path: String) throws(FileProblem) -> String {
         guard let bias = calibrations[.bias], let tracePath = calibrations[.trace], let wavePath = calibrations[.wave] else {
             throw FileProblem(path: raw, problem: "a bias, a trace and a wavelength master are needed")
         }
@@ -75,7 +77,12 @@ public enum ScienceReduction {
                                       usable: (0..<field.slitPositions.count).map { f in field.mask(fibre: f).contains(0) },
                                       twilightFactors: [], twilightNormalised: false).apply(to: s)
             let rows = roles.sky.compactMap { flat.slitPositions.firstIndex(of: $0) }
-            let subtracted = SkySubtraction().subtract(flat, skyFibres: rows)
+            var subtracted = SkySubtraction().subtract(flat, skyFibres: rows)
+            if withoutSky.contains(arm) {
+                subtracted.spectra = subtracted.unsubtracted
+                extra["QMOST QC \(arm.headerName) SKYSUB"] = "F"
+                line += ", SKY LEFT IN (no_sky_subtraction)"
+            }
             // The median over bins of the sky fibres the master kept.
             let kept = subtracted.masterSky.fibresUsed.filter { $0 > 0 }.sorted()
             let typical = kept.isEmpty ? 0 : kept[kept.count / 2]

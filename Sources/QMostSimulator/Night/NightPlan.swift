@@ -51,6 +51,8 @@ public struct NightPlan: Sendable, Equatable {
     /// The seed of the exposures' noise and cosmic rays: `seed`, or for a revisit one of its own night so that it
     /// does not repeat the first visit's noise.
     public var noiseSeed: UInt64
+    /// Faults injected for QA tests (none by default).
+    public var faults = SimulatedFaults()
     public var blocks: [ObservingBlock]
     public var exposures: [PlannedExposure]
 

@@ -25,12 +25,14 @@ public struct NightSimulator: Sendable {
     /// observes the fields and targets of that earlier night (same seed) again.
     public init(night: Night, scale: SimulationScale, seed: UInt64, base: InstrumentModel = .default,
                 spectrographs: [SpectrographName] = SpectrographName.allCases, counts: NightPlan.Counts? = nil,
-                templates: SourceTemplates? = nil, revisiting: Night? = nil) {
+                templates: SourceTemplates? = nil, revisiting: Night? = nil, faults: SimulatedFaults = SimulatedFaults()) {
         let instrument = scale.instrument(from: base)
         self.instrument = instrument
         self.spectrographs = spectrographs
-        self.plan = NightPlan(night: night, scale: scale, seed: seed, instrument: instrument, spectrographs: spectrographs,
-                              counts: counts, templates: templates, revisiting: revisiting)
+        var plan = NightPlan(night: night, scale: scale, seed: seed, instrument: instrument, spectrographs: spectrographs,
+                             counts: counts, templates: templates, revisiting: revisiting)
+        plan.faults = faults
+        self.plan = plan
     }
 
     /// Files the run will write.

@@ -87,9 +87,18 @@ public final class SpectrographSimulator {
         }
         let allocations = allocations(block: block)
         let range = modeRange
+        let faults = plan.faults
         let perTarget = try ParallelMap.map(allocations.count) { i throws(SpectrumError) -> [(UniformCurve.Compact, [Float])]? in
-            guard let target = allocations[i].target else { return nil }
-            let model = try target.source.modelSpectrum(covering: range)
+            let source: SourceSpec
+            if let target = allocations[i].target {
+                source = target.source
+            } else if allocations[i].use == .sky, faults.starInSkyFibres.contains(allocations[i].slitPosition) {
+                // A star where FIBINFO says sky: the fault a contaminated sky fibre is.
+                source = SourceSpec(kind: .mDwarf, radialVelocity: 20, magnitude: 16.5, seed: UInt64(allocations[i].slitPosition))
+            } else {
+                return nil
+            }
+            let model = try source.modelSpectrum(covering: range)
             var arms: [(UniformCurve.Compact, [Float])] = []
             for a in 0..<3 {
                 arms.append((model.uniform(like: lights[a].grid).multiplied(by: responses[a]).compact,
@@ -150,6 +159,7 @@ public final class SpectrographSimulator {
             return ArmExposure(photons: optics.image(columnSpectra: spectra), darkTime: t)
         case .science, .standard:
             guard let block = exposure.block else { return ArmExposure(photons: nil, darkTime: t) }
+            let optics = plan.faults.wavelengthShift[arm].map { optics.shifted(by: $0) } ?? optics
             try prepare(block: block)
             let ob = plan.blocks[block]
             let sky = light.sky(ob.moon)

@@ -59,6 +59,9 @@ enum RawFrameHeader {
         if let level = exposure.ledLevel {
             cards.append(FITSCard(keyword: "HIERARCH ESO QMOST SIM LED LEVEL", value: .double(level), comment: "LED photo-electrons per pixel"))
         }
+        if !plan.faults.isEmpty {
+            cards.append(FITSCard(keyword: "HIERARCH ESO QMOST SIM FAULTS", value: .string(plan.faults.description), comment: "injected for QA tests"))
+        }
         cards += [
             FITSCard(keyword: "HIERARCH ESO QMOST SIM SEED", value: .int(Int64(bitPattern: plan.seed)), comment: "simulation seed"),
             FITSCard(keyword: "HIERARCH ESO QMOST SIM SCALE", value: .string(plan.scale.rawValue)),

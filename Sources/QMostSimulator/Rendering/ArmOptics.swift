@@ -10,7 +10,7 @@ public struct ArmOptics: Sendable {
     public let profile: FibreProfile
     public let blur: SpectralBlur
     /// Wavelength solutions by slit position − 1.
-    public let solutions: [FibreWavelengthSolution]
+    public private(set) var solutions: [FibreWavelengthSolution]
     public let transmission: FibreTransmission
     /// Share of the light the camera scatters into a smooth background. ASSUMPTION: 1%.
     public let scatteredFraction: Double
@@ -30,6 +30,14 @@ public struct ArmOptics: Sendable {
         self.solutions = layout.fibres.map { f in
             FibreWavelengthSolution(arm: arm, slitCoordinate: layout.slitIndexCoordinate(f.slitPosition), jitter: 0.05 * rng.normal())
         }
+    }
+
+    /// The same optics with every fibre's λ(x) lowered by `shift` Å, so light of wavelength λ lands where the
+    /// unshifted solution reads λ + shift: the instrument drifted by `shift` after its arcs.
+    public func shifted(by shift: Double) -> ArmOptics {
+        var o = self
+        o.solutions = solutions.map { $0.shifted(by: shift) }
+        return o
     }
 
     /// Normalised slit coordinate u ∈ [−1, 1] of a fibre (the one ``FibreLayout/traceCentre`` uses).

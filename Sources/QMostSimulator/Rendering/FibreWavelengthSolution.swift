@@ -34,6 +34,16 @@ public struct FibreWavelengthSolution: Sendable, Equatable {
         self.columns = n
     }
 
+    private init(coefficients: [Double], columns: Int) {
+        self.coefficients = coefficients
+        self.columns = columns
+    }
+
+    /// The solution with λ(x) lowered by `shift` Å everywhere.
+    public func shifted(by shift: Double) -> FibreWavelengthSolution {
+        FibreWavelengthSolution(coefficients: [coefficients[0] - shift] + coefficients.dropFirst(), columns: columns)
+    }
+
     /// Spectral curvature at the detector ends in pixels (ASSUMPTION, see the type's documentation).
     public static let defaultCurvature = 0.8
     /// Shift between the two ends of the slit in pixels, ± this value (ASSUMPTION).

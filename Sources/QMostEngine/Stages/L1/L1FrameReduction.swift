@@ -47,12 +47,18 @@ struct L1FrameReduction {
         let absolute = paths.mapValues(config.resolve)
         let raw = config.resolve(file.repoPath)
         let crosstalk = config.crosstalkCorrections(spectrograph: frame.spectrograph ?? "")
+        // `stages.l1.parameters.no_sky_subtraction: "LRS-A/GREEN,..."`: a diagnostic switch that leaves an arm's sky in.
+        let withoutSky = Set((config.settings(for: .l1).parameters["no_sky_subtraction"] ?? "").split(separator: ",").compactMap { item -> ArmName? in
+            let parts = item.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0] == frame.spectrograph else { return nil }
+            return ArmName(rawValue: parts[1].lowercased())
+        })
         let started = Date()
         let summary: String
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             summary = try await BlockingWork.run { () throws(FileProblem) -> String in
-                try ScienceReduction.reduce(raw, calibrations: absolute, used: used, crosstalk: crosstalk, to: path)
+                try ScienceReduction.reduce(raw, calibrations: absolute, used: used, crosstalk: crosstalk, withoutSky: withoutSky, to: path)
             }
         } catch let problem as FileProblem {
             throw .fatal(problem.description)
