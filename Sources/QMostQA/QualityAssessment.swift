@@ -9,6 +9,9 @@ extension ArmQuality {
             let offsets = skyLines.map { abs($0.offset) }.sorted()
             return offsets.isEmpty ? nil : offsets[offsets.count / 2]
         case .residualSkyPercent: return skyFibres > 1 ? finite(residualSkyPercent) : nil
+        case .skyResidualLevel:
+            let levels = fibres.compactMap(\.skyResidualPercent).filter(\.isFinite).sorted()
+            return levels.isEmpty ? nil : abs(levels.count % 2 == 1 ? levels[levels.count / 2] : 0.5 * (levels[levels.count / 2 - 1] + levels[levels.count / 2]))
         case .worstSkyFibrePercent:
             let levels = fibres.compactMap(\.skyResidualPercent).filter(\.isFinite).map(abs)
             return levels.max()

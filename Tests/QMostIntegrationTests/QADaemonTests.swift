@@ -122,4 +122,26 @@ struct QADaemonTests {
         let all = sink.messages()
         #expect(all.count == faults.count, "exactly one mail per failed night: \(all.map(\.subject))")
     }
+
+    @Test(.timeLimit(.minutes(8)))
+    func anArmLeftWithoutSkySubtractionFailsItsSkyTestsAndOnlyThatArms() throws {
+        let sink = try SMTPSink()
+        try sink.start()
+        let inst = try TestInstallation(yaml: Self.yaml(sink, l1: "quiet_period_s: 4, parameters: {no_sky_subtraction: LRS-A/RED}"), label: "qmost-qa-nosky")
+        let daemon = try inst.startDaemon()
+        defer { inst.stop(daemon) }
+        let night = "2026-11-20"
+        _ = try simulate(inst, night: night)
+        let done = try inst.waitUntil(timeout: 300) { try validation(inst, night) != nil }
+        #expect(done, "validated; log: \(daemon.output.suffix(3000))")
+        let failed = try failedTests(inst, night)
+        print("measured: red arm without sky subtraction: failed tests \(failed)")
+        #expect(try validation(inst, night) == 0 && !failed.isEmpty)
+        #expect(failed.values.joined().allSatisfy { $0.contains("RED") }, "only the red arm fails: \(failed)")
+        #expect(failed[1003] != nil && failed[1009] != nil, "the residual-sky tests fail: \(failed)")
+        let mails = sink.waitForMessages(count: 1, timeout: 30)
+        #expect(mails.count == 1 && mails[0].subject.contains(night), "\(mails.map(\.subject))")
+        usleep(3_000_000)
+        #expect(try l2Runs(inst, night) == 0, "L2 waits")
+    }
 }

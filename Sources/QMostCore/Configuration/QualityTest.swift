@@ -4,6 +4,9 @@ public enum QualityMetric: String, Sendable, Codable, CaseIterable {
     case skyLineOffset = "sky_line_offset"
     /// Robust σ over the sky fibres of their median sky-subtracted level, % of the sky.
     case residualSkyPercent = "residual_sky_percent"
+    /// |Median over the sky fibres of their median sky-subtracted level|, % of the sky: the subtraction's centring
+    /// (skystat's left panel "should be centred on zero").
+    case skyResidualLevel = "sky_residual_level"
     /// The largest |median sky-subtracted level| of one sky fibre, % of the sky: a contaminated sky fibre.
     case worstSkyFibrePercent = "worst_sky_fibre_percent"
     /// rms, in σ, of the sky-subtracted sky fibres at sky-line bins.
@@ -60,5 +63,6 @@ public struct QualityTest: Sendable, Equatable, Codable {
         QualityTest(id: 1006, name: "fibres with extremely low flux", metric: .lowFluxFibres, required: 5, goal: 0, direction: .atMost),
         QualityTest(id: 1007, name: "pixels with negative variance", metric: .negativeVariancePixels, required: 0, goal: 0, direction: .atMost),
         QualityTest(id: 1008, name: "sky fibre fraction", metric: .skyFibreFraction, required: 0.05, goal: 0.08, direction: .atLeast),
+        QualityTest(id: 1009, name: "sky residual level", metric: .skyResidualLevel, required: 5, goal: 1, direction: .atMost),
     ]
 }

@@ -25,8 +25,10 @@ public enum DiagnosticPlots {
             p.layers.append(.line(x: q.smoothedWavelength, y: r, colour: k % 2 == 0 ? "#1f4e9c" : "#4f8fd9", label: k == 0 ? "sky fibres (\(q.skyFibres))" : ""))
         }
         p.layers.append(.line(x: [q.smoothedWavelength.first ?? 0, q.smoothedWavelength.last ?? 1], y: [0, 0], colour: "black", label: "", dashed: true))
+        // The arms' ends, where the throughput falls, swing by hundreds of per cent: scale to the bulk and let the
+        // ends run off the axes.
         let all = q.smoothedSkyResiduals.flatMap { $0 }.filter(\.isFinite).map(abs).sorted()
-        let limit = max(2, all.isEmpty ? 2 : 1.2 * all[min(all.count - 1, all.count * 98 / 100)])
+        let limit = min(25, max(2, all.isEmpty ? 2 : 5 * all[all.count * 3 / 4]))
         p.yRange = -limit...limit
         return SVGPlot(title: "delskys: \(title)", panels: [p])
     }

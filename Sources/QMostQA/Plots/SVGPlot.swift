@@ -96,13 +96,14 @@ public struct SVGPlot {
         s += "</g>\n"
         // Axes box, ticks and labels.
         s += "<rect x=\"\(fmt(x0))\" y=\"\(fmt(y1))\" width=\"\(fmt(x1 - x0))\" height=\"\(fmt(y0 - y1))\" fill=\"none\" stroke=\"black\"/>\n"
-        for t in Self.ticks(xr) {
+        let xt = Self.ticks(xr), yt = Self.ticks(yr)
+        for t in xt {
             s += "<line x1=\"\(fmt(px(t)))\" y1=\"\(fmt(y0))\" x2=\"\(fmt(px(t)))\" y2=\"\(fmt(y0 + 5))\" stroke=\"black\"/>\n"
-            s += "<text x=\"\(fmt(px(t)))\" y=\"\(fmt(y0 + 18))\" font-size=\"11\" text-anchor=\"middle\">\(Self.label(t))</text>\n"
+            s += "<text x=\"\(fmt(px(t)))\" y=\"\(fmt(y0 + 18))\" font-size=\"11\" text-anchor=\"middle\">\(Self.label(t, ticks: xt))</text>\n"
         }
-        for t in Self.ticks(yr) {
+        for t in yt {
             s += "<line x1=\"\(fmt(x0 - 5))\" y1=\"\(fmt(py(t)))\" x2=\"\(fmt(x0))\" y2=\"\(fmt(py(t)))\" stroke=\"black\"/>\n"
-            s += "<text x=\"\(fmt(x0 - 8))\" y=\"\(fmt(py(t) + 4))\" font-size=\"11\" text-anchor=\"end\">\(Self.label(t))</text>\n"
+            s += "<text x=\"\(fmt(x0 - 8))\" y=\"\(fmt(py(t) + 4))\" font-size=\"11\" text-anchor=\"end\">\(Self.label(t, ticks: yt))</text>\n"
         }
         s += "<text x=\"\(fmt((x0 + x1) / 2))\" y=\"\(fmt(y0 + 40))\" font-size=\"12\" text-anchor=\"middle\">\(escape(p.xLabel))</text>\n"
         let ymid = (y0 + y1) / 2, xlab = originX + 18
@@ -164,13 +165,19 @@ public struct SVGPlot {
         return out
     }
 
-    static func label(_ v: Double) -> String {
+    /// A tick's label with just the digits that tell it from its neighbours (`ticks`): fixed-point, or
+    /// exponential for very large or small values (flux in erg/s/cm²/Å is ~1e-17).
+    static func label(_ v: Double, ticks: [Double]) -> String {
         if v == 0 { return "0" }
-        if abs(v) >= 1e5 || abs(v) < 1e-3 { return String(format: "%.1e", v) }
-        let s = String(format: "%.4f", v)
-        var t = s
-        while t.contains(".") && (t.hasSuffix("0") || t.hasSuffix(".")) { t.removeLast() }
-        return t
+        let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : max(abs(v), 1e-300)
+        let largest = ticks.map(abs).max() ?? abs(v)
+        if largest >= 1e5 || largest < 1e-3 {
+            let exponent = floor(log10(largest))
+            let digits = max(0, Int(ceil(-log10(step / pow(10, exponent)) - 1e-9)))
+            return String(format: "%.\(digits)fe%d", v / pow(10, exponent), Int(exponent))
+        }
+        let digits = max(0, Int(ceil(-log10(step) - 1e-9)))
+        return String(format: "%.\(digits)f", v)
     }
 }
 
