@@ -66,6 +66,10 @@ struct QADaemonTests {
         #expect(try validation(inst, clean) ?? 0 >= 1, "failed: \(cleanFailures)")
         let rows = try inst.count("SELECT COUNT(*) FROM qa WHERE nightobs = 20261120")
         #expect(rows >= 10, "qa rows: \(rows)")
+        // Every Phase 3 spectrum, whatever its stack level, has its rows too, under its SPECUID.
+        let stackRows = try inst.count("SELECT COUNT(*) FROM qa WHERE nightobs = 20261120 AND specid IS NOT NULL")
+        let spectra = try inst.count("SELECT COUNT(*) FROM phase3_products WHERE night = '\(clean)'")
+        #expect(spectra > 0 && stackRows == 2 * spectra, "two stack tests for each of \(spectra) spectra: \(stackRows)")
         let (status, text) = try inst.cli(["qa", "show", clean])
         #expect(status == 0 && text.contains("state ") && text.contains("1001"), "\(text)")
         print("measured: qa show of the clean night:\n\(text)")

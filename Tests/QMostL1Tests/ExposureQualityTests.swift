@@ -43,4 +43,23 @@ struct ExposureQualityTests {
         #expect(back.noiseFactor == green.noiseFactor && back.skyLines == green.skyLines)
         print("measured: QA table of the green arm:\n" + (try String(contentsOfFile: "\(folder)/exposure_GREEN_qa.txt", encoding: .utf8)).split(separator: "\n").suffix(16).joined(separator: "\n"))
     }
+
+    @Test func aPhase3SpectrumsQualityAtAnyStackLevel() throws {
+        let (_, written) = try night.products([0, 1, 2], folder: "stack-qa")
+        var rows: [StackQuality] = []
+        for w in written.prefix(12) {
+            let s = try Phase3SpectrumFile.read(w.path)
+            rows.append(StackQuality.measure(s, fileName: (w.path as NSString).lastPathComponent, part: w.part.letter))
+        }
+        for r in rows {
+            #expect(r.badErrorPixels == 0 && r.maskedFraction < 0.3 && r.noiseRatio > 0 && r.noiseRatio < 1.5 && r.combined == 3, "\(r)")
+        }
+        print("measured: stack QA of \(rows.count) OB products: masked fraction \(rows.map { String(format: "%.3f", $0.maskedFraction) }), noise ratio \(rows.map { String(format: "%.2f", $0.noiseRatio) })")
+        let outcomes = rows.flatMap { QualityAssessment.evaluate(Configuration().qaTests, on: $0) }
+        #expect(outcomes.count == 2 * rows.count && outcomes.allSatisfy { $0.state >= 1 })
+        let folder = night.night.directory.file("stack-qa-table")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try StackQualityTable.write(rows, json: "\(folder)/s.json", text: "\(folder)/s.txt")
+        #expect(try StackQualityTable.read(json: "\(folder)/s.json") == rows)
+    }
 }

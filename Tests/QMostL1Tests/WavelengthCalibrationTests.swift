@@ -111,21 +111,6 @@ struct WavelengthCalibrationTests {
     }
 }
 
-/// A seeded generator (SplitMix64) for the noise experiments.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Double {
-        let u = max(Double.random(in: 0..<1, using: &self), 1e-300), v = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-}
 
 struct SkyLineAndRebinningTests {
     let data = WavelengthNight.shared
@@ -210,11 +195,11 @@ struct SkyLineAndRebinningTests {
             ExtractedSpectra(arm: .green, slitPositions: [1], columns: n, flux: flux.map(Float.init), variance: mean.map(Float.init), mask: mask)
         }
         let expected = Rebinning.rebin(spectrum(mean), solutions: solutions, onto: grid)
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         var sum = [Double](repeating: 0, count: grid.count), sumSquares = sum
         var totalElectrons = 0.0, totalRebinned = 0.0
         for _ in 0..<realisations {
-            let flux = mean.map { $0 + $0.squareRoot() * rng.gaussian() }
+            let flux = mean.map { $0 + $0.squareRoot() * rng.normal() }
             let r = Rebinning.rebin(spectrum(flux), solutions: solutions, onto: grid)
             for i in 0..<grid.count where r.mask[i] & RebinnedSpectra.outsideCoverage == 0 {
                 let d = Double(r.flux[i] - expected.flux[i])

@@ -15,13 +15,13 @@ struct ArmQualityTests {
     func exposure(shift: Double = 0, skyResidual: Double = 0, seed: UInt64 = 1) -> ArmQualityInput {
         let grid = SpectralGrid(start: 5200, step: 0.25, count: 8000)
         let rows = 40, nb = grid.count
-        var rng = SystemRandomNumberGeneratorSeeded(seed)
+        var rng = SplitMix64(seed: seed)
         var flux = [Float](repeating: 0, count: rows * nb), noss = flux
         for f in 0..<rows {
             for i in 0..<nb {
                 let l = grid.wavelength(ofBin: i)
                 let line = 400 * exp(-0.5 * pow((l - 5577.338 - shift) / 0.8, 2))
-                let noise = rng.gaussian()
+                let noise = rng.normal()
                 let target = f % 2 == 0 ? 0.0 : 20.0
                 flux[f * nb + i] = Float(target + noise + (f == 6 ? skyResidual : 0))
                 noss[f * nb + i] = Float(100 + line + target + noise)
@@ -84,22 +84,5 @@ struct ArmQualityTests {
             #expect(svg.components(separatedBy: "<text").count > 10, "\(name) has tick labels")
         }
         #expect(plots["delskys"]!.contains("wavelength [Angstrom]") && plots["skyline"]!.contains("slit position"))
-    }
-}
-
-/// A seeded generator for reproducible noise (SplitMix64), with Box–Muller Gaussians.
-struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Double {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self), v = Double.random(in: 0..<1, using: &self)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }

@@ -19,6 +19,10 @@ public enum QualityMetric: String, Sendable, Codable, CaseIterable {
     case negativeVariancePixels = "negative_variance_pixels"
     /// Sky fibres as a fraction of the allocated fibres (seed 9.1.14: at least 5%).
     case skyFibreFraction = "sky_fibre_fraction"
+    /// A Phase 3 spectrum's (any stack level) bins flagged in QUAL, as a fraction.
+    case stackMaskedFraction = "stack_masked_fraction"
+    /// A Phase 3 spectrum's unflagged bins with a negative, zero or non-finite error.
+    case stackBadErrorPixels = "stack_bad_error_pixels"
 }
 
 /// One test of the qa_analyse catalogue (seed 9.2.2): a metric with the REQUIRED value it must reach and the
@@ -64,5 +68,7 @@ public struct QualityTest: Sendable, Equatable, Codable {
         QualityTest(id: 1007, name: "pixels with negative variance", metric: .negativeVariancePixels, required: 0, goal: 0, direction: .atMost),
         QualityTest(id: 1008, name: "sky fibre fraction", metric: .skyFibreFraction, required: 0.05, goal: 0.08, direction: .atLeast),
         QualityTest(id: 1009, name: "sky residual level", metric: .skyResidualLevel, required: 5, goal: 1, direction: .atMost),
+        QualityTest(id: 1010, name: "stack masked fraction", metric: .stackMaskedFraction, required: 0.3, goal: 0.1, direction: .atMost),
+        QualityTest(id: 1011, name: "stack pixels with bad errors", metric: .stackBadErrorPixels, required: 0, goal: 0, direction: .atMost),
     ]
 }

@@ -26,10 +26,17 @@ public struct QAAnalyseStage: StageRunner {
             """, arguments: [night]).map { ($0["path"], $0["sha256"], $0["ob_id"], $0["repo_path"]) }
     }
 
+    /// The night's stack QA table, if it has one.
+    static func stackTable(night: String, in db: Database) throws -> (path: String, sha256: String)? {
+        try Row.fetchOne(db, sql: "SELECT path, sha256 FROM products WHERE kind = 'qa_stack_table' AND night = ?", arguments: [night])
+            .map { ($0["path"], $0["sha256"]) }
+    }
+
     public func idempotencyInputs(for job: Job, in db: Database) throws -> [String]? {
         guard let night = job.night, let n = Night(night) else { return nil }
         let exemptions = try Repository.exemptions(nightobs: Int(n.compact)!, in: db).map { "exempt:\($0.testid)" }
-        return try Self.tables(night: night, in: db).map { "\($0.path)=\($0.sha256)" } + exemptions + tests.map { "test:\($0)" }
+        let stacks = try Self.stackTable(night: night, in: db).map { ["\($0.path)=\($0.sha256)"] } ?? []
+        return try Self.tables(night: night, in: db).map { "\($0.path)=\($0.sha256)" } + stacks + exemptions + tests.map { "test:\($0)" }
     }
 
     public func run(_ job: Job, context: StageContext) async throws(StageError) -> StageResult {
@@ -38,20 +45,26 @@ public struct QAAnalyseStage: StageRunner {
         let nightobs = Int(night.compact)!
         let tables: [(path: String, sha256: String, obID: Int64?, raw: String)]
         let exemptions: [QAExemption]
+        let stackTable: (path: String, sha256: String)?
         do {
-            (tables, exemptions) = try await context.repository.pool.read { db in
-                (try Self.tables(night: night.iso, in: db), try Repository.exemptions(nightobs: nightobs, in: db))
+            (tables, exemptions, stackTable) = try await context.repository.pool.read { db in
+                (try Self.tables(night: night.iso, in: db), try Repository.exemptions(nightobs: nightobs, in: db), try Self.stackTable(night: night.iso, in: db))
             }
         } catch {
             throw .retriable("reading the QA of \(night.iso): \(error)")
         }
         guard !tables.isEmpty else { return .done(summary: "\(night.iso): no QA table to analyse") }
-        var outcomes: [(QualityOutcome, Int64?)] = []
+        var outcomes: [(QualityOutcome, Int64?, Int64?)] = []
+        if let stackTable {
+            let rows: [StackQuality]
+            do { rows = try StackQualityTable.read(json: config.resolve(stackTable.path)) } catch { throw .fatal(error.description) }
+            for r in rows { outcomes += QualityAssessment.evaluate(tests, on: r).map { ($0, r.obID > 0 ? r.obID : nil, r.specuid) } }
+        }
         for t in tables {
             let quality: ArmQuality
             do { quality = try ExposureQuality.read(json: config.resolve(t.path)) } catch { throw .fatal(error.description) }
             let exposure = ((t.raw as NSString).lastPathComponent as NSString).deletingPathExtension
-            outcomes += QualityAssessment.evaluate(tests, on: quality, label: exposure).map { ($0, t.obID) }
+            outcomes += QualityAssessment.evaluate(tests, on: quality, label: exposure).map { ($0, t.obID, nil) }
         }
         let exempted = Set(exemptions.map(\.testid))
         let state = QualityAssessment.nightState(outcomes.map(\.0))
@@ -59,8 +72,8 @@ public struct QAAnalyseStage: StageRunner {
         let failed = outcomes.filter { $0.0.state == 0 }.map(\.0)
         let warned = outcomes.filter { $0.0.state == 1 }.map(\.0)
         let stamp = ISO8601DateFormatter().string(from: Date())
-        let rows = outcomes.map { o, ob in
-            QARow(nightobs: nightobs, obID: ob, specid: nil, testid: o.test.id, req: o.test.required, goal: o.test.goal, val: o.value,
+        let rows = outcomes.map { o, ob, specid in
+            QARow(nightobs: nightobs, obID: ob, specid: specid, testid: o.test.id, req: o.test.required, goal: o.test.goal, val: o.value,
                   state: o.state, info: o.info + (exempted.contains(o.test.id) && o.state == 0 ? " (exempted)" : ""), timestamp: stamp)
         }
         let testCount = outcomes.count

@@ -2,12 +2,14 @@ import Foundation
 import GRDB
 import QMostCore
 import QMostIngest
+import QMostL1
 import QMostQA
 import QMostStore
 
 /// The built-in `qa` stage (seed 9.2.1), once L1 has finished a night: every arm of every reduced exposure measured
 /// (``ExposureQuality``), its Figure 7 table written as text and JSON and its six diagnostic plots as SVG into
-/// `repo/qa/<night>/<exposure>/`, each recorded as a product of the exposure's L1 spectra.
+/// `repo/qa/<night>/<exposure>/`, each recorded as a product of the exposure's L1 spectra; and every Phase 3
+/// spectrum of the night, at every stack level (``StackQuality``), in `repo/qa/<night>/stacks_qa.{json,txt}`.
 public struct QAStage: StageRunner {
     public var codeVersion: String { "qa-\(QMostVersion.current)" }
     public var skipsRepeatedRuns: Bool { true }
@@ -38,17 +40,25 @@ public struct QAStage: StageRunner {
                          arguments: [night]) ?? 0
     }
 
+    /// The night's Phase 3 spectra, every stack level.
+    static func stacks(night: String, in db: Database) throws -> [Phase3Entry] {
+        try Repository.phase3Entries(where: "q.night = ?", arguments: [night], in: db)
+    }
+
     public func idempotencyInputs(for job: Job, in db: Database) throws -> [String]? {
         guard let night = job.night else { return nil }
         return try Self.reduced(night: night, in: db).map { "\($0.product.path)=\($0.product.sha256)" }
+            + Self.stacks(night: night, in: db).map { "\($0.product.path)=\($0.product.sha256)" }
     }
 
     public func run(_ job: Job, context: StageContext) async throws(StageError) -> StageResult {
         guard let night = job.night else { throw .fatal("qa job \(job.subject) names no night") }
         let config = context.configuration
-        let found: (live: Int, reduced: [Reduced])
+        let found: (live: Int, reduced: [Reduced], stacks: [Phase3Entry])
         do {
-            found = try await context.repository.pool.read { db in (try Self.liveL1Jobs(night: night, in: db), try Self.reduced(night: night, in: db)) }
+            found = try await context.repository.pool.read { db in
+                (try Self.liveL1Jobs(night: night, in: db), try Self.reduced(night: night, in: db), try Self.stacks(night: night, in: db))
+            }
         } catch {
             throw .retriable("reading the night's L1 products: \(error)")
         }
@@ -76,12 +86,39 @@ public struct QAStage: StageRunner {
                 throw .retriable("assessing \(r.product.path): \(error)")
             }
         }
+        // Every Phase 3 spectrum of the night, whatever its stack level, in one table.
+        let stackFiles = found.stacks.map { (config.resolve($0.product.path), $0.phase3.part) }
+        let stackTable = found.stacks.isEmpty ? nil : "\(config.paths.repository)/qa/\(night)/stacks_qa"
+        if let stackTable {
+            let base = config.resolve(stackTable)
+            do {
+                try FileManager.default.createDirectory(atPath: (base as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try await BlockingWork.run { () throws(FileProblem) in
+                    let rows = try stackFiles.map { path, part throws(FileProblem) in
+                        StackQuality.measure(try Phase3SpectrumFile.read(path), fileName: (path as NSString).lastPathComponent, part: part)
+                    }
+                    try StackQualityTable.write(rows, json: base + ".json", text: base + ".txt")
+                }
+            } catch let problem as FileProblem {
+                throw .fatal(problem.description)
+            } catch {
+                throw .retriable("assessing the stacks of \(night): \(error)")
+            }
+        }
         let seconds = Date().timeIntervalSince(started)
-        let exposures = recorded.count
+        let exposures = recorded.count, stackIDs = found.stacks.map(\.product.id!)
         do {
             let hashed = try recorded.map { r, paths in (r, try paths.map { ($0, try ContentHasher.sha256(path: config.resolve($0)).hex) }) }
             try await context.repository.pool.write { [job] db in
                 let now = Date().timestamp
+                if let stackTable {
+                    for ext in ["json", "txt"] {
+                        let path = stackTable + "." + ext
+                        _ = try Repository.replaceProduct(Product(kind: ext == "json" ? "qa_stack_table" : "qa_text", level: "qa", night: night, path: path,
+                                                                  sha256: try ContentHasher.sha256(path: config.resolve(path)).hex, stageRunID: nil, createdAt: now),
+                                                          inputFiles: [], inputProducts: stackIDs, in: db)
+                    }
+                }
                 for (r, files) in hashed {
                     for (path, sha) in files {
                         let kind = path.hasSuffix(".svg") ? "qa_plot" : path.hasSuffix(".json") ? "qa_table" : "qa_text"
@@ -90,7 +127,7 @@ public struct QAStage: StageRunner {
                     }
                 }
                 try Repository.log(Event(at: now, kind: "qa.assessed", stage: "qa", night: night, jobID: job.id,
-                                         message: "\(night): QA of \(exposures) exposure(s), \(hashed.reduce(0) { $0 + $1.1.count }) tables and plots in \(String(format: "%.1f", seconds)) s"),
+                                         message: "\(night): QA of \(exposures) exposure(s), \(hashed.reduce(0) { $0 + $1.1.count }) tables and plots, and of \(stackIDs.count) Phase 3 spectra, in \(String(format: "%.1f", seconds)) s"),
                                    in: db)
             }
         } catch {
