@@ -29,9 +29,7 @@ public enum ExposureQuality {
     public static func write(_ arms: [ArmQuality], fieldRA: Double, fieldDec: Double, base: String, category: String = "SCIENCE",
                              into folder: String) throws(FileProblem) -> [String] {
         var written: [String] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = QualityJSON.encoder
         for q in arms {
             let stem = "\(folder)/\(base)_\(q.arm)"
             let json: Data
@@ -49,8 +47,7 @@ public enum ExposureQuality {
 
     /// Reads back the JSON ``write(_:fieldRA:fieldDec:base:category:into:)`` made.
     public static func read(json path: String) throws(FileProblem) -> ArmQuality {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = QualityJSON.decoder
         do {
             return try decoder.decode(ArmQuality.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {

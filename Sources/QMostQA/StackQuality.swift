@@ -65,9 +65,7 @@ extension QualityAssessment {
 /// The night's stack QA table: one JSON file and one text table for all its Phase 3 spectra.
 public enum StackQualityTable {
     public static func write(_ rows: [StackQuality], json: String, text: String) throws(FileProblem) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = QualityJSON.encoder
         let data: Data
         do { data = try encoder.encode(rows) } catch { throw FileProblem(path: json, problem: "\(error)") }
         try ExposureQuality.writeAtomically(json, data)
@@ -80,8 +78,7 @@ public enum StackQualityTable {
     }
 
     public static func read(json path: String) throws(FileProblem) -> [StackQuality] {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = QualityJSON.decoder
         do {
             return try decoder.decode([StackQuality].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {

@@ -101,6 +101,10 @@ enum ExposureBenchChild {
             let measured = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let outcomes = qualities.flatMap { QualityAssessment.evaluate(Configuration().qaTests, on: $0, label: "bench") }
             let state = QualityAssessment.nightState(outcomes)
+            // What fails, so a full-size night's state can be explained from the bench's output alone.
+            for o in outcomes where o.state == 0 {
+                print(String(format: "exposure: qa test %lld failed: %@ = %.4g (req %g)", o.test.id, o.info as NSString, o.value, o.test.required))
+            }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let usage = ProcessUsage.current()
             print(String(format: "exposure: qa of %d exposures (%d arms, %d tables and plots) in %.1f s, qa_analyse of %d tests in %.2f s (night state %d), %.1f s CPU, peak RSS %.0f MB",

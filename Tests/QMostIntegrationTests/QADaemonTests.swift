@@ -125,6 +125,17 @@ struct QADaemonTests {
         usleep(3_000_000)
         let all = sink.messages()
         #expect(all.count == faults.count, "exactly one mail per failed night: \(all.map(\.subject))")
+
+        // The offset test over the three nights, as text and a plot.
+        let svg = inst.dir.file("trend.svg")
+        let (trendStatus, trend) = try inst.cli(["qa", "trend", "1001", "--nights", "2026-11-20..2026-11-22", "--svg", svg])
+        print("measured: qa trend 1001:\n\(trend)")
+        #expect(trendStatus == 0 && trend.contains("20261120") && trend.contains("20261122"), "\(trend)")
+        let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: svg)))
+        #expect(parser.parse(), "the trend plot is well-formed SVG")
+        let (jsonStatus, json) = try inst.cli(["qa", "show", "--json", faults[1].night])
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect(jsonStatus == 0 && object?["state"] as? Int == 0 && (object?["exemptions"] as? [[String: Any]])?.isEmpty == false, "\(json.prefix(500))")
     }
 
     @Test(.timeLimit(.minutes(8)))
