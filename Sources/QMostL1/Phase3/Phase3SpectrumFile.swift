@@ -109,6 +109,25 @@ public enum Phase3SpectrumFile {
         return nil
     }
 
+    /// The headers of a file ``write(_:_:)`` made and its number of bins (NELEM), without reading the arrays.
+    public static func readHeader(_ path: String) throws(FileProblem) -> (header: Phase3Header, elements: Int) {
+        do {
+            return try withFITSFile(path) { file in
+                let p = try file.header(hdu: 0)
+                guard let hdu = try? file.moveTo(extname: extensionName) else {
+                    throw FileProblem(path: path, problem: "no \(extensionName) table")
+                }
+                let t = try file.header(hdu: hdu)
+                let reader = HeaderReader(path: path)
+                return (try reader.header(primary: p, table: t), Int(try reader.int(t, "NELEM")))
+            }
+        } catch let problem as FileProblem {
+            throw problem
+        } catch {
+            throw FileProblem(path: path, problem: "\(error)")
+        }
+    }
+
     /// Reads a file ``write(_:_:)`` made (or one of the same layout) back into a spectrum.
     public static func read(_ path: String) throws(FileProblem) -> Phase3Spectrum {
         do {

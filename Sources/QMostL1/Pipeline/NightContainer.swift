@@ -2,8 +2,8 @@ import Foundation
 import QMostCore
 
 /// The night's container of L1 spectra for L2 (``NightSpectraFile``), made from the night's Phase 3 files: their
-/// headers are read first (FIBMETATAB), then their arrays one batch at a time (SPECTAB), so a full night never
-/// sits in memory.
+/// headers alone are read first (FIBMETATAB), then each file whole, one batch at a time (SPECTAB), so a full night
+/// never sits in memory and no array is read twice.
 public enum NightContainer {
     /// Writes the container of the Phase 3 files `inputs` (with their SHA-256 when known, for PROVTAB) to `path`.
     /// A spectrum whose OB is not among `blocks` gets a row made from its own header.
@@ -13,14 +13,13 @@ public enum NightContainer {
         var elements: [Int] = []
         var blocks = blocks
         for input in inputs {
-            let s = try Phase3SpectrumFile.read(input.path)
-            let h = s.header
+            let (h, n) = try Phase3SpectrumFile.readHeader(input.path)
             let part: Phase3SpectrumPart = (input.path.hasSuffix("J1.fits")) ? .joined
                 : .arm(ArmName.allCases.first { input.path.hasSuffix("\(Phase3SpectrumPart.arm($0).letter)1.fits") } ?? .blue)
             entries.append(NightSpectrum(spectrum: Phase3Spectrum(wavelength: [], flux: [], error: [], quality: [], fluxNoSkySubtraction: [],
                                                                   errorNoSkySubtraction: [], header: h),
                                          part: part, fileName: (input.path as NSString).lastPathComponent))
-            elements.append(s.wavelength.count)
+            elements.append(n)
             if !blocks.contains(where: { $0.obID == h.obID }) {
                 blocks.append(NightObservingBlock(obID: h.obID, object: h.object, ra: h.ra, dec: h.dec, mjdStart: h.mjdStart, mjdEnd: h.mjdEnd,
                                                   exposureTime: h.exposureTime, totalExposureTime: h.totalExposureTime, exposures: h.combined,

@@ -22,23 +22,21 @@ public enum TargetStacks {
     public static func write(inputs: [String], identity: ObservingBlockProducts.Identity, level: StackLevel,
                              to path: String) throws(FileProblem) -> Double {
         guard inputs.count >= 2 else { throw FileProblem(path: path, problem: "a stack needs at least two inputs, not \(inputs.count)") }
-        var spectra: [Phase3Spectrum] = []
+        var headers: [Phase3Header] = []
         var combined: [CombinedSpectrum] = []
         for input in inputs {
             let s = try Phase3SpectrumFile.read(input)
             guard let c = s.combined else { throw FileProblem(path: input, problem: "WAVE is not a uniform grid; it cannot be stacked") }
-            if let first = spectra.first, first.header.cname != s.header.cname {
-                throw FileProblem(path: input, problem: "CNAME \(s.header.cname) is not the stack's \(first.header.cname)")
+            if let first = headers.first, first.cname != s.header.cname {
+                throw FileProblem(path: input, problem: "CNAME \(s.header.cname) is not the stack's \(first.cname)")
             }
-            spectra.append(Phase3Spectrum(wavelength: [], flux: [], error: [], quality: [], fluxNoSkySubtraction: [], errorNoSkySubtraction: [],
-                                          header: s.header))
+            headers.append(s.header)
             combined.append(c)
         }
         let stack: CombinedSpectrum
         do { stack = try TargetCombination.stack(combined) } catch {
             throw FileProblem(path: path, problem: "\(error)")
         }
-        let headers = spectra.map(\.header)
         var h = headers.max { $0.mjdEnd < $1.mjdEnd }!
         h.spectrumUID = identity.specuid
         h.spectrumProvenance = identity.provenance

@@ -1,18 +1,15 @@
 import Foundation
+import QMostL1
 
 /// Small robust statistics the QA measures with.
 enum SampleStatistics {
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let s = values.sorted(), n = s.count
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2])
-    }
+    /// ``RobustStatistics/median(_:)``, NaN when empty (an unmeasured QA number).
+    static func median(_ values: [Double]) -> Double { RobustStatistics.median(values) ?? .nan }
 
-    /// 1.4826 × the median absolute deviation: σ for Gaussian values, robust to outliers.
+    /// ``RobustStatistics/madSigma(_:around:)`` about the median: σ for Gaussian values, robust to outliers.
     static func robustSigma(_ values: [Double]) -> Double {
         guard values.count > 1 else { return .nan }
-        let m = median(values)
-        return 1.4826 * median(values.map { abs($0 - m) })
+        return RobustStatistics.madSigma(values, around: median(values))
     }
 
     /// The mean of the values between the 10th and 90th percentiles (the seed's "median of the 10%–90% range").

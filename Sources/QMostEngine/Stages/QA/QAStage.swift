@@ -108,16 +108,17 @@ public struct QAStage: StageRunner {
         let seconds = Date().timeIntervalSince(started)
         let exposures = recorded.count, stackIDs = found.stacks.map(\.product.id!)
         do {
+            // Hashed before the write transaction, which must not wait on file I/O.
             let hashed = try recorded.map { r, paths in (r, try paths.map { ($0, try ContentHasher.sha256(path: config.resolve($0)).hex) }) }
+            let stackHashes = try stackTable.map { base in
+                try ["json", "txt"].map { ext in (ext, base + "." + ext, try ContentHasher.sha256(path: config.resolve(base + "." + ext)).hex) }
+            } ?? []
             try await context.repository.pool.write { [job] db in
                 let now = Date().timestamp
-                if let stackTable {
-                    for ext in ["json", "txt"] {
-                        let path = stackTable + "." + ext
-                        _ = try Repository.replaceProduct(Product(kind: ext == "json" ? "qa_stack_table" : "qa_text", level: "qa", night: night, path: path,
-                                                                  sha256: try ContentHasher.sha256(path: config.resolve(path)).hex, stageRunID: nil, createdAt: now),
-                                                          inputFiles: [], inputProducts: stackIDs, in: db)
-                    }
+                for (ext, path, sha) in stackHashes {
+                    _ = try Repository.replaceProduct(Product(kind: ext == "json" ? "qa_stack_table" : "qa_text", level: "qa", night: night, path: path,
+                                                              sha256: sha, stageRunID: nil, createdAt: now),
+                                                      inputFiles: [], inputProducts: stackIDs, in: db)
                 }
                 for (r, files) in hashed {
                     for (path, sha) in files {
