@@ -76,8 +76,8 @@ test: deps
 ## The science suites (simulator, L1) keep both cores busy for seconds at a time with synchronous work; they run in
 ## their own process so they cannot starve the cooperative threads that the engine tests' leases and heartbeats need.
 test-unit:
-	$(SWIFT) test --skip-build --skip QMostIntegrationTests --skip QMostSimulatorTests --skip QMostL1Tests --skip QMostQATests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build --filter QMostSimulatorTests --filter QMostL1Tests --filter QMostQATests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build --skip QMostIntegrationTests --skip QMostSimulatorTests --skip QMostL1Tests --skip QMostQATests --skip QMostL2Tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build --filter QMostSimulatorTests --filter QMostL1Tests --filter QMostQATests --filter QMostL2Tests $(BUILD_FLAGS)
 
 ## The L1 and QA daemon tests simulate and reduce nights on both cores; each alone in its own process, they cannot
 ## slow the timing-sensitive ingest tests (grace periods, scans) past their limits.

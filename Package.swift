@@ -35,7 +35,10 @@ let package = Package(
 
         // Wrappers: know nothing of the domain.
         .target(name: "QMostFITS", dependencies: ["CFITSIO"], swiftSettings: swiftSettings),
-        .target(name: "QMostFFT", dependencies: ["CFFTW3"], swiftSettings: swiftSettings),
+        // Optimised in debug builds too: the L2 tests correlate thousands of spectra through it.
+        .target(
+            name: "QMostFFT", dependencies: ["CFFTW3"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "QMostCurl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
 
         // Pure domain: no C, no SQL.
@@ -61,6 +64,12 @@ let package = Package(
         .target(
             name: "QMostQA",
             dependencies: ["QMostCore", "QMostFITS", "QMostL1"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+
+        // L2 analysis (seed 10): redshifts, radial velocities, classes, flags and completeness, pure over spectra.
+        .target(
+            name: "QMostL2",
+            dependencies: ["QMostCore", "QMostFITS", "QMostFFT"],
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // State.
@@ -118,7 +127,7 @@ let package = Package(
         .target(
             name: "QMostCLI",
             dependencies: [
-                "QMostQA",
+                "QMostQA", "QMostL2",
                 "QMostCore", "QMostStore", "QMostDaemon", "QMostIngest", "QMostEngine", "QMostFITS", "QMostSimulator", "QMostTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -135,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "qmostd-bench",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostSimulator", "QMostL1", "QMostQA", "QMostTesting",
+                "QMostCore", "QMostStore", "QMostIngest", "QMostEngine", "QMostDaemon", "QMostFITS", "QMostSimulator", "QMostL1", "QMostQA", "QMostL2", "QMostTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings),
@@ -155,6 +164,9 @@ let package = Package(
             name: "QMostL1Tests", dependencies: ["QMostL1", "QMostQA", "QMostSimulator", "QMostCore", "QMostFITS", "QMostTesting"],
             swiftSettings: testSettings),
         .testTarget(name: "QMostQATests", dependencies: ["QMostQA", "QMostL1", "QMostCore"], swiftSettings: testSettings),
+        .testTarget(
+            name: "QMostL2Tests", dependencies: ["QMostL2", "QMostL1", "QMostSimulator", "QMostCore", "QMostFITS", "QMostTesting"],
+            swiftSettings: testSettings),
         .testTarget(name: "QMostStoreTests", dependencies: ["QMostStore", "QMostTesting", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: testSettings),
         .testTarget(name: "QMostWatchTests", dependencies: ["QMostWatch", "QMostTesting"], swiftSettings: testSettings),
         .testTarget(

@@ -10,7 +10,7 @@ public struct QMostCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, StatusCommand.self, LogCommand.self, ExplainCommand.self,
             RetryCommand.self, RedoCommand.self, IngestCommand.self, NightCommand.self, MakeFramesCommand.self, SimulateCommand.self,
-            TargetsCommand.self, IdsCommand.self, ConeCommand.self, MakeCatalogueCommand.self, QACommand.self,
+            TargetsCommand.self, IdsCommand.self, ConeCommand.self, MakeCatalogueCommand.self, QACommand.self, L2Command.self,
         ])
     public init() {}
 }

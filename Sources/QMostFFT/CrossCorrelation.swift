@@ -22,14 +22,7 @@ extension FFT {
     /// The signals may differ in length. They are zero-padded to a fast FFT size of at least
     /// `a.count + b.count - 1`, so no lag wraps around into another.
     public static func linearCrossCorrelate(_ a: [Double], _ b: [Double]) -> LinearCrossCorrelation {
-        guard !a.isEmpty, !b.isEmpty else { return LinearCrossCorrelation(values: [], firstLag: 0) }
-        let length = fastSize(atLeast: a.count + b.count - 1)
-        let padding = { (signal: [Double]) in signal + Array(repeating: 0, count: length - signal.count) }
-        let circular = crossCorrelate(padding(a), padding(b))
-        let firstLag = -(a.count - 1)
-        // Negative lags sit at the end of the circular result.
-        let values = (firstLag..<b.count).map { lag in circular[(lag + length) % length] }
-        return LinearCrossCorrelation(values: values, firstLag: firstLag)
+        linearCrossCorrelate(a, each: [b])[0]
     }
 }
 
@@ -51,5 +44,29 @@ public struct LinearCrossCorrelation: Sendable, Hashable {
     public var peakLag: Int? {
         // max(by:) keeps the earlier of equal elements.
         values.indices.max { values[$0] < values[$1] }.map { $0 + firstLag }
+    }
+}
+
+extension FFT {
+    /// ``linearCrossCorrelate(_:_:)`` of one signal `a` with each of several signals `bs` of one common length,
+    /// transforming `a` once: what a template search with several eigen-spectra needs.
+    public static func linearCrossCorrelate(_ a: [Double], each bs: [[Double]]) -> [LinearCrossCorrelation] {
+        guard let width = bs.first?.count, !a.isEmpty, width > 0 else {
+            return bs.map { _ in LinearCrossCorrelation(values: [], firstLag: 0) }
+        }
+        precondition(bs.allSatisfy { $0.count == width }, "the signals correlated with one signal must share a length")
+        let length = fastSize(atLeast: a.count + width - 1)
+        let padding = { (signal: [Double]) in signal + Array(repeating: 0, count: length - signal.count) }
+        let plan = PlanCache.plan(for: length)
+        let spectrumA = plan.forward(padding(a))
+        let firstLag = -(a.count - 1)
+        return bs.map { b in
+            let spectrumB = plan.forward(padding(b))
+            let product = zip(spectrumA, spectrumB).map { x, y in
+                FFTComplex(re: x.re * y.re + x.im * y.im, im: x.re * y.im - x.im * y.re)
+            }
+            let circular = plan.inverse(product)
+            return LinearCrossCorrelation(values: (firstLag..<width).map { lag in circular[(lag + length) % length] }, firstLag: firstLag)
+        }
     }
 }

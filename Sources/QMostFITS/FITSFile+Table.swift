@@ -1,3 +1,4 @@
+import CFITSIO
 extension FITSFile {
     /// Appends a binary-table extension (after an empty primary HDU that cfitsio writes
     /// first when the file is empty).
@@ -48,6 +49,16 @@ extension FITSFile {
     public func readColumn<T: FITSNumber>(_ name: String, hdu: Int? = nil, as type: T.Type) throws(FITSError) -> FITSColumnValues<T> {
         let (number, rows) = try locateColumn(name, hdu, "readColumn")
         return try readNumbers(number: number, rows: rows, as: T.self)
+    }
+
+    /// Reads the cells of rows `rows` (0-based) of a numeric column, as ``readColumn(_:hdu:as:)`` does for the whole
+    /// column: a band of a table too large to read at once.
+    public func readColumn<T: FITSNumber>(_ name: String, rows: Range<Int>, hdu: Int? = nil, as type: T.Type) throws(FITSError) -> FITSColumnValues<T> {
+        let (number, tableRows) = try locateColumn(name, hdu, "readColumn")
+        guard rows.lowerBound >= 0, rows.upperBound <= tableRows else {
+            throw usageError(Int32(BAD_ROW_NUM), "readColumn", "rows \(rows) of column '\(name)' are outside the table's \(tableRows) rows")
+        }
+        return try readNumbers(number: number, rows: rows.count, firstRow: rows.lowerBound, as: T.self)
     }
 
     /// Reads a character column; each row holds `repeatCount` strings (usually 1), with
@@ -130,7 +141,7 @@ extension FITSFile {
         return count
     }
 
-    func readNumbers<T: FITSNumber>(number: Int32, rows: Int, as type: T.Type) throws(FITSError) -> FITSColumnValues<T> {
+    func readNumbers<T: FITSNumber>(number: Int32, rows: Int, firstRow: Int = 0, as type: T.Type) throws(FITSError) -> FITSColumnValues<T> {
         let (_, perRow) = try layout(number, expecting: T.fitsType.name) { Self.numericCodes.contains($0) }
         let count = try elementCount(rows: rows, perRow: perRow)
         guard count > 0 else { return FITSColumnValues(values: [], repeatCount: perRow, rowCount: rows) }
@@ -138,7 +149,8 @@ extension FITSFile {
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             do throws(FITSError) {
                 try handle.readColumn(
-                    datatype: T.fitsType.datatype, column: number, into: UnsafeMutableRawPointer(buffer.baseAddress!), count: count)
+                    datatype: T.fitsType.datatype, column: number, into: UnsafeMutableRawPointer(buffer.baseAddress!), count: count,
+                    firstRow: firstRow)
                 initialized = count
             } catch {
                 failure = error

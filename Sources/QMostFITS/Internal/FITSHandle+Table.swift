@@ -97,11 +97,11 @@ extension FITSHandle {
     }
 
     /// Reads `count` elements of a column, row after row, converted to `datatype`.
-    func readColumn(datatype: Int32, column: Int32, into buffer: UnsafeMutableRawPointer, count: Int) throws(FITSError) {
+    func readColumn(datatype: Int32, column: Int32, into buffer: UnsafeMutableRawPointer, count: Int, firstRow: Int = 0) throws(FITSError) {
         guard count > 0 else { return }
         var anyNull: Int32 = 0
         try call("ffgcv") { f, status in
-            _ = ffgcv(f, datatype, column, 1, 1, LONGLONG(count), nil, buffer, &anyNull, &status)
+            _ = ffgcv(f, datatype, column, LONGLONG(firstRow + 1), 1, LONGLONG(count), nil, buffer, &anyNull, &status)
         }
     }
 

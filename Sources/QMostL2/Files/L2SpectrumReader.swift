@@ -1,0 +1,114 @@
+import Foundation
+import QMostCore
+import QMostFITS
+
+/// Reads L1 spectra for the L2 modules: Phase 3 single-spectrum files (the `PHASE3SPECTRUM` table, joined or one
+/// arm, one row or several) and night containers (`SPECTAB` with `FIBMETATAB`). WAVE is taken as air wavelengths
+/// (the Phase 3 convention, `TUCD1 = 'em.wl;obs.atmos'`) unless the header says `VACUUM = T` or
+/// `AIRORVAC = 'vac'`, and converted to vacuum; Å unless its unit says nm. A pixel counts when its error is
+/// positive and finite, its flux finite and its QUAL (if any) 0.
+public enum L2SpectrumReader {
+    /// Spectra read at a time from a night container.
+    public static let batch = 64
+
+    /// Every spectrum in `path`.
+    public static func read(_ path: String) throws(FileProblem) -> [L2Spectrum] {
+        var all: [L2Spectrum] = []
+        try forEachBatch(path) { all += $0 }
+        return all
+    }
+
+    /// Calls `body` with the spectra of `path` a batch at a time, so a night container never sits in memory whole.
+    public static func forEachBatch(_ path: String, _ body: ([L2Spectrum]) throws -> Void) throws(FileProblem) {
+        do {
+            try withFITSFile(path) { file in
+                let primary = try file.header(hdu: 0)
+                if let table = try? file.moveTo(extname: "SPECTAB") {
+                    try readContainer(file, table: table, primary: primary, path: path, body)
+                } else if let table = try? file.moveTo(extname: "PHASE3SPECTRUM") {
+                    try readTable(file, table: table, primary: primary, path: path, identities: nil, body)
+                } else {
+                    throw FileProblem(path: path, problem: "neither a PHASE3SPECTRUM table (a Phase 3 spectrum) nor a SPECTAB table (a night container)")
+                }
+            }
+        } catch let problem as FileProblem {
+            throw problem
+        } catch {
+            throw FileProblem(path: path, problem: "\(error)")
+        }
+    }
+
+    /// Whether WAVE is in vacuum, from either header.
+    static func isVacuum(_ headers: [FITSHeader]) -> Bool {
+        headers.contains { h in
+            h.bool("VACUUM") == true || h.string("AIRORVAC")?.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("vac") == true
+        }
+    }
+
+    static func readContainer(_ file: FITSFile, table: Int, primary: FITSHeader, path: String,
+                              _ body: ([L2Spectrum]) throws -> Void) throws {
+        guard let meta = try? file.moveTo(extname: "FIBMETATAB") else {
+            throw FileProblem(path: path, problem: "a SPECTAB without its FIBMETATAB")
+        }
+        let cnames = try file.readStringColumn("CNAME", hdu: meta).values
+        let uids = try file.readColumn("SPECUID", hdu: meta, as: Int64.self).values
+        try readTable(file, table: table, primary: primary, path: path, identities: (cnames, uids), body)
+    }
+
+    static func readTable(_ file: FITSFile, table: Int, primary: FITSHeader, path: String,
+                          identities: (cnames: [String], uids: [Int64])?, _ body: ([L2Spectrum]) throws -> Void) throws {
+        let header = try file.header(hdu: table)
+        let columns = try file.columnDescriptions(hdu: table)
+        func column(_ names: String...) -> FITSColumnDescription? {
+            columns.first { c in names.contains { $0.caseInsensitiveCompare(c.name) == .orderedSame } }
+        }
+        guard let wave = column("WAVE"), let flux = column("FLUX"), let error = column("ERR_FLUX", "ERR") else {
+            throw FileProblem(path: path, problem: "the spectrum table lacks WAVE, FLUX or ERR_FLUX")
+        }
+        let quality = column("QUAL")
+        let lengths = column("NELEM").flatMap { _ in try? file.readColumn("NELEM", hdu: table, as: Int64.self).values }
+        let rows = try file.rowCount(hdu: table)
+        if let identities, identities.cnames.count != rows {
+            throw FileProblem(path: path, problem: "FIBMETATAB has \(identities.cnames.count) rows but SPECTAB \(rows)")
+        }
+        let vacuum = isVacuum([primary, header])
+        let unit = wave.unit?.lowercased() ?? ""
+        let toAngstrom = unit == "nm" ? 10.0 : unit.isEmpty || unit.hasPrefix("angstr") || unit == "aa" || unit == "a" ? 1.0 : .nan
+        guard toAngstrom.isFinite else { throw FileProblem(path: path, problem: "WAVE unit '\(wave.unit ?? "")' is neither Angstrom nor nm") }
+        let cname = primary.string("CNAME")?.trimmingCharacters(in: .whitespaces) ?? ""
+        let uid = primary.int("SPECUID") ?? 0
+        var start = 0
+        while start < rows {
+            let band = start..<min(rows, start + batch)
+            let w = try file.readColumn(wave.name, rows: band, hdu: table, as: Double.self)
+            let f = try file.readColumn(flux.name, rows: band, hdu: table, as: Double.self)
+            let e = try file.readColumn(error.name, rows: band, hdu: table, as: Double.self)
+            let q = try quality.map { try file.readColumn($0.name, rows: band, hdu: table, as: Int64.self) }
+            var spectra: [L2Spectrum] = []
+            for (k, row) in band.enumerated() {
+                let width = w.repeatCount
+                let n = lengths.map { Int($0[row]) } ?? width
+                guard n >= 2, n <= width else { throw FileProblem(path: path, problem: "row \(row + 1): NELEM \(n) is outside 2...\(width)") }
+                let lam = w.row(k).prefix(n).map { $0 * toAngstrom }
+                guard lam.allSatisfy(\.isFinite), zip(lam, lam.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    throw FileProblem(path: path, problem: "row \(row + 1): WAVE is not finite and increasing")
+                }
+                let fl = Array(f.row(k).prefix(n)), er = Array(e.row(k).prefix(n))
+                let qu = q.map { Array($0.row(k).prefix(n)) }
+                var ivar = [Double](repeating: 0, count: n)
+                for i in 0..<n where er[i] > 0 && er[i].isFinite && fl[i].isFinite && (qu?[i] ?? 0) == 0 {
+                    ivar[i] = 1 / (er[i] * er[i])
+                }
+                let step = (lam[n - 1] - lam[0]) / Double(n - 1)
+                spectra.append(L2Spectrum(
+                    file: path, row: rows > 1 ? row : nil,
+                    cname: identities?.cnames[row] ?? cname, spectrumUID: identities?.uids[row] ?? uid,
+                    resolution: step < 0.1 ? .high : .low,
+                    wavelength: vacuum ? lam : lam.map { PhysicalConstants.vacuumWavelength(fromAir: $0) },
+                    flux: fl, inverseVariance: ivar))
+            }
+            try body(spectra)
+            start = band.upperBound
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import QMostCore
+
+/// One spectrum as the L2 modules see it: vacuum wavelengths (Å, increasing), flux density and inverse variance,
+/// with masked or invalid pixels at inverse variance 0.
+public struct L2Spectrum: Sendable {
+    /// Where it came from: the file, and the row of a night container.
+    public var file: String
+    public var row: Int?
+    /// The 4MOST identifiers when the file carries them (empty and 0 otherwise).
+    public var cname: String
+    public var spectrumUID: Int64
+    public var resolution: ResolutionMode
+    public var wavelength: [Double]
+    public var flux: [Double]
+    public var inverseVariance: [Double]
+
+    public init(file: String, row: Int? = nil, cname: String = "", spectrumUID: Int64 = 0, resolution: ResolutionMode,
+                wavelength: [Double], flux: [Double], inverseVariance: [Double]) {
+        precondition(wavelength.count == flux.count && flux.count == inverseVariance.count, "arrays of one spectrum differ in length")
+        self.file = file
+        self.row = row
+        self.cname = cname
+        self.spectrumUID = spectrumUID
+        self.resolution = resolution
+        self.wavelength = wavelength
+        self.flux = flux
+        self.inverseVariance = inverseVariance
+    }
+
+    /// `file` or `file[row]`, for messages and JSON.
+    public var label: String { row.map { "\(file)[\($0)]" } ?? file }
+
+    public var count: Int { flux.count }
+
+    /// Pixels with a usable value (inverse variance > 0).
+    public var goodPixels: Int { inverseVariance.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
+
+    /// Median over the usable pixels of flux·√ivar; 0 when none is usable.
+    public var medianSNRPerPixel: Double {
+        var values: [Double] = []
+        values.reserveCapacity(count)
+        for i in 0..<count where inverseVariance[i] > 0 { values.append(flux[i] * inverseVariance[i].squareRoot()) }
+        guard !values.isEmpty else { return 0 }
+        values.sort()
+        let n = values.count
+        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2])
+    }
+
+    /// The mean pixel width (Å).
+    public var pixelWidth: Double { count > 1 ? (wavelength[count - 1] - wavelength[0]) / Double(count - 1) : 0 }
+
+    /// Median S/N per Å: per pixel times √(pixels per Å).
+    public var medianSNRPerAngstrom: Double { pixelWidth > 0 ? medianSNRPerPixel / pixelWidth.squareRoot() : 0 }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import QMostCore
+import QMostL2
+import QMostSimulator
+import QMostTesting
+
+/// Shared fixtures of the L2 tests: the real redrock templates, and spectra simulated from known truth.
+enum L2Fixtures {
+    static var sharedData: String? { SharedData.directory }
+    static var templateDirectory: String? { SharedData.directory.map { "\($0)/redrock-templates" } }
+
+    /// The real redrock templates, read once.
+    static let templates: [PCATemplate] = {
+        guard let dir = templateDirectory else { return [] }
+        return (try? RedrockTemplateFile.readAll(directory: dir)) ?? []
+    }()
+
+    static let finder: RedshiftFinder? = templates.isEmpty ? nil : RedshiftFinder(templates: templates)
+
+    /// `source` observed for `exposureTime` s on the joined LRS grid, as an L2 spectrum (air to vacuum as the
+    /// reader converts it).
+    static func observe(_ source: SourceSpec, exposureTime: Double = 1200, seed: UInt64) throws -> (L2Spectrum, SimulatedL1Spectrum) {
+        let s = try L1SpectrumSimulation.simulate(source, on: L1SpectrumSimulation.lowResolutionGrid, mode: .low,
+                                                  exposureTime: exposureTime, seed: seed)
+        let ivar = s.error.map { $0 > 0 && $0.isFinite ? 1 / ($0 * $0) : 0 }
+        let flux = s.flux.map { $0.isFinite ? $0 : 0 }
+        return (L2Spectrum(file: "simulated", resolution: .low, wavelength: s.wavelength.map { PhysicalConstants.vacuumWavelength(fromAir: $0) },
+                           flux: flux, inverseVariance: ivar), s)
+    }
+}
