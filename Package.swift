@@ -69,7 +69,7 @@ let package = Package(
         // L2 analysis (seed 10): redshifts, radial velocities, classes, flags and completeness, pure over spectra.
         .target(
             name: "QMostL2",
-            dependencies: ["QMostCore", "QMostFITS", "QMostFFT"],
+            dependencies: ["QMostCore", "QMostFITS", "QMostFFT", "QMostL1"],
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // State.

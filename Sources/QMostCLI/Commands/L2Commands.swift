@@ -62,10 +62,10 @@ struct L2Command: ParsableCommand {
             let alternatives = r.alternatives.map { "\($0.spectralClass.rawValue) " + String(format: "%.5f (%.2f)", $0.redshift, $0.confidence) }
             let flagNames = r.flags.isEmpty ? "" : "  [\(r.flags.names.joined(separator: ","))]"
             guard let b = r.best else {
-                return pad(label, 50) + "         -         - " + pad("-", 9) + String(format: " %6.2f       - %6d", s.medianSNRPerAngstrom, Int(r.flags.rawValue)) + flagNames
+                return pad(label, 50) + "         -         - " + pad("-", 9) + String(format: " %6.2f       - %6d", s.perAngstrom(r.medianSNRPerPixel), Int(r.flags.rawValue)) + flagNames
             }
             return pad(label, 50) + String(format: " %9.6f %9.2g ", b.redshift, b.error) + pad(b.template, 9)
-                + String(format: " %6.2f %7.1f %6d  ", s.medianSNRPerAngstrom, r.deltaChiSquare, Int(r.flags.rawValue))
+                + String(format: " %6.2f %7.1f %6d  ", s.perAngstrom(r.medianSNRPerPixel), r.deltaChiSquare, Int(r.flags.rawValue))
                 + alternatives.joined(separator: "; ") + flagNames
         }
 

@@ -6,7 +6,9 @@ import QMostFITS
 /// arm, one row or several) and night containers (`SPECTAB` with `FIBMETATAB`). WAVE is taken as air wavelengths
 /// (the Phase 3 convention, `TUCD1 = 'em.wl;obs.atmos'`) unless the header says `VACUUM = T` or
 /// `AIRORVAC = 'vac'`, and converted to vacuum; Å unless its unit says nm. A pixel counts when its error is
-/// positive and finite, its flux finite and its QUAL (if any) 0.
+/// positive and finite, its flux finite and its QUAL (if any) 0. Unlike `Phase3SpectrumFile.read`, which insists on
+/// every keyword the pipeline writes, only the arrays are required, so spectra from elsewhere (the ESO archive, an
+/// astronomer's own reduction) are measured too; and a container is read in bands of rows, never whole.
 public enum L2SpectrumReader {
     /// Spectra read at a time from a night container.
     public static let batch = 64

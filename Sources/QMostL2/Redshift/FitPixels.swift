@@ -1,4 +1,5 @@
 import Foundation
+import QMostL1
 
 /// A spectrum's usable pixels and everything the χ² fits of one spectrum share: fluxes scaled to order unity,
 /// the Chebyshev terms weighted, and their part of the normal equations, which does not depend on the template
@@ -76,9 +77,7 @@ struct FitPixels: Sendable {
             lambda.append(s.wavelength[i]); y.append(s.flux[i]); w.append(s.inverseVariance[i])
         }
         // Flux in units of the median error keeps every normal-equation entry near unity.
-        var sortedWeights = w
-        sortedWeights.sort()
-        let medianWeight = sortedWeights.isEmpty ? 1 : sortedWeights[sortedWeights.count / 2]
+        let medianWeight = RobustStatistics.median(w) ?? 1
         let scale = medianWeight > 0 ? 1 / medianWeight.squareRoot() : 1
         for i in y.indices { y[i] /= scale; w[i] *= scale * scale }
 

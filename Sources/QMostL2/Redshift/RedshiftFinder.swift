@@ -1,5 +1,6 @@
 import Foundation
 import QMostFFT
+import QMostL1
 
 /// Tunables of 4XP-Z; the defaults follow seed 10.2.1.2.3 and 10.2.2 where they give numbers.
 public struct RedshiftSettings: Sendable, Equatable {
@@ -75,7 +76,7 @@ public struct RedshiftFinder: Sendable {
         let snr = spectrum.medianSNRPerPixel
         var flags: RedshiftFlags = []
         if Double(bad) > settings.badPixelFraction * Double(pixels.totalPixels) { flags.insert(.manyBadPixels) }
-        if spectrum.medianSNRPerAngstrom < settings.lowSNRPerAngstrom { flags.insert(.lowSNR) }
+        if spectrum.perAngstrom(snr) < settings.lowSNRPerAngstrom { flags.insert(.lowSNR) }
         func finish(_ kept: [RedshiftSolution], delta: Double) -> RedshiftResult {
             RedshiftResult(best: kept.first, alternatives: Array(kept.dropFirst()), flags: flags, deltaChiSquare: delta,
                            medianSNRPerPixel: snr, badPixels: bad, pixels: pixels.totalPixels)
@@ -172,24 +173,24 @@ public struct RedshiftFinder: Sendable {
         let ccfs = FFT.linearCrossCorrelate(signal.values, each: slices)
         // c[k] = Σ_i s[i] b[i + k]: bin n = signal.start + i meets m = from + i + k = n − lag. With several
         // components the height is the projection's length, signed by the first component's correlation.
-        func value(_ lag: Int) -> Double? {
+        // Heights over the widened range, computed once: `heights[lag − first]`, nil where the signals miss.
+        let first = lagMin - margin
+        let heights: [Double?] = (first...(lagMax + margin)).map { lag in
             let k = signal.start - from - lag
-            guard let first = ccfs.first, first.lags.contains(k) else { return nil }
-            if ccfs.count == 1 { return first[lag: k] }
+            guard let c0 = ccfs.first, c0.lags.contains(k) else { return nil }
+            if ccfs.count == 1 { return c0[lag: k] }
             let length = ccfs.reduce(0) { $0 + $1[lag: k] * $1[lag: k] }.squareRoot()
-            return first[lag: k] < 0 ? -length : length
+            return c0[lag: k] < 0 ? -length : length
         }
-        let background = ((lagMin - margin)...(lagMax + margin)).compactMap(value)
-        guard background.count >= 5 else { return [] }
-        let median = Self.median(background)
-        let mad = Self.median(background.map { abs($0 - median) })
-        let sigma = 1.4826 * mad
+        let background = heights.compactMap { $0 }
+        guard background.count >= 5, let median = RobustStatistics.median(background) else { return [] }
+        let sigma = RobustStatistics.madSigma(background, around: median)
         guard sigma > 0 else { return [] }
+        func height(_ lag: Int) -> Double { heights[lag - first] ?? -.infinity }
         var peaks: [Candidate] = []
         for lag in lagMin...lagMax {
-            guard let c = value(lag), c > median else { continue }
-            let left = value(lag - 1) ?? -.infinity, right = value(lag + 1) ?? -.infinity
-            if c > left && c >= right {
+            let c = height(lag)
+            if c > median && c > height(lag - 1) && c >= height(lag + 1) {
                 peaks.append(Candidate(template: index, lag: lag, significance: (c - median) / sigma, fit: nil, score: .infinity))
             }
         }
@@ -274,10 +275,5 @@ public struct RedshiftFinder: Sendable {
             chiSquare: fit.chiSquare, reducedChiSquare: fit.chiSquare / Double(dof), valleyDepth: depth,
             correlationSignificance: c.significance, confidence: 0)
         return (solution, bestScore, flags)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        return s.isEmpty ? .nan : s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import QMostCore
+import QMostL1
 
 /// One spectrum as the L2 modules see it: vacuum wavelengths (Å, increasing), flux density and inverse variance,
 /// with masked or invalid pixels at inverse variance 0.
@@ -33,23 +34,20 @@ public struct L2Spectrum: Sendable {
 
     public var count: Int { flux.count }
 
-    /// Pixels with a usable value (inverse variance > 0).
-    public var goodPixels: Int { inverseVariance.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } }
-
     /// Median over the usable pixels of flux·√ivar; 0 when none is usable.
     public var medianSNRPerPixel: Double {
         var values: [Double] = []
         values.reserveCapacity(count)
         for i in 0..<count where inverseVariance[i] > 0 { values.append(flux[i] * inverseVariance[i].squareRoot()) }
-        guard !values.isEmpty else { return 0 }
-        values.sort()
-        let n = values.count
-        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2])
+        return values.isEmpty ? 0 : RobustStatistics.medianInPlace(&values)
     }
 
     /// The mean pixel width (Å).
     public var pixelWidth: Double { count > 1 ? (wavelength[count - 1] - wavelength[0]) / Double(count - 1) : 0 }
 
-    /// Median S/N per Å: per pixel times √(pixels per Å).
-    public var medianSNRPerAngstrom: Double { pixelWidth > 0 ? medianSNRPerPixel / pixelWidth.squareRoot() : 0 }
+    /// A S/N per pixel as S/N per Å: times √(pixels per Å).
+    public func perAngstrom(_ snrPerPixel: Double) -> Double { pixelWidth > 0 ? snrPerPixel / pixelWidth.squareRoot() : 0 }
+
+    /// Median S/N per Å.
+    public var medianSNRPerAngstrom: Double { perAngstrom(medianSNRPerPixel) }
 }
