@@ -25,6 +25,9 @@ struct BenchMain {
         if only == nil || only == "exposure" {
             results += try await withScratchDirectory(scratch, "exposure") { try ExposureBench(quick: quick).run(in: $0) }
         }
+        if only == nil || only == "redshift" {
+            results += try await withScratchDirectory(scratch, "redshift") { try RedshiftBench(quick: quick).run(in: $0) }
+        }
         if only == nil || only == "hash" {
             results += try await withScratchDirectory(scratch, "hash") { try HashBench(quick: quick).run(in: $0) }
         }
