@@ -8,18 +8,25 @@ public enum QualityTableText {
             v.isFinite ? String(format: "%\(width).\(digits)f", v) : String(repeating: " ", count: max(0, width - 3)) + "nan"
         }
         func opt(_ v: Double?, _ width: Int = 7, _ digits: Int = 3) -> String { v.map { f($0, width, digits) } ?? String(repeating: " ", count: width - 1) + "-" }
+        // Fluxes in erg/s/cm²/Å are ~1e-17: fixed-point would print them all as 0.000.
+        let calibrated = q.unit != "electron"
+        func level(_ v: Double, _ width: Int) -> String {
+            guard calibrated, v.isFinite else { return f(v, width, 3) }
+            return String(format: "%\(width).3e", v)
+        }
+        func optLevel(_ v: Double?, _ width: Int) -> String { v.map { level($0, width) } ?? String(repeating: " ", count: width - 1) + "-" }
         var lines = ["QMOST \(q.arm) \(q.spectrograph) \(category)",
                      "No.  Mag    <flux>s  <flux>p  <flux>t  <sigma>  sqrt<var>  s:n  fibuse  nused   RA      Dec"]
         for (k, r) in q.fibres.enumerated() {
-            lines.append(String(format: "%4d ", k + 1) + opt(r.catalogueMagnitude, 6, 2) + " " + f(r.flux, 10, 3) + " " + opt(r.syntheticMagnitude, 8, 2)
-                         + " " + opt(r.skyFlux, 9, 3) + " " + f(r.sigma, 9, 3) + " " + f(r.pipelineNoise, 9, 3) + " " + f(r.snr, 7, 1)
+            lines.append(String(format: "%4d ", k + 1) + opt(r.catalogueMagnitude, 6, 2) + " " + level(r.flux, 10) + " " + opt(r.syntheticMagnitude, 8, 2)
+                         + " " + optLevel(r.skyFlux, 9) + " " + level(r.sigma, 9) + " " + level(r.pipelineNoise, 9) + " " + f(r.snr, 7, 1)
                          + String(format: " %5d %6d ", r.use, r.used) + f(r.ra, 9, 4) + " " + f(r.dec, 9, 4))
         }
         lines.append("Sky covariance: " + q.covariance.map { f($0, 6, 3) }.joined(separator: " "))
         lines.append("Noise factor   : " + f(q.noiseFactor, 5, 3))
         lines.append("log10(KS) stats sky -v- targets = " + q.ksLog10.map { f($0, 6, 2) }.joined(separator: " "))
-        lines.append("Average sky flux and no. of sky = " + f(q.averageSkyFlux, 8, 3) + String(format: " %5d", q.skyFibres))
-        lines.append("Residual median sky sigma and % = " + f(q.residualSkySigma, 8, 3) + " " + f(q.residualSkyPercent, 7, 2))
+        lines.append("Average sky flux and no. of sky = " + level(q.averageSkyFlux, 8) + String(format: " %5d", q.skyFibres))
+        lines.append("Residual median sky sigma and % = " + level(q.residualSkySigma, 8) + " " + f(q.residualSkyPercent, 7, 2))
         lines.append("No. of fibres with extremely low flux = \(q.lowFluxFibres)")
         lines.append("Skyline residual rms & kurtosis = " + f(q.skyLineResidualRMS, 7, 2) + " " + f(q.skyLineResidualKurtosis, 7, 2))
         lines.append("  Skyline  <offset>  rms  <FWHM>  rms")

@@ -51,7 +51,9 @@ public enum RedrockTemplateFile {
                     source: (path as NSString).lastPathComponent,
                     version: header.string("VERSION")?.trimmingCharacters(in: .whitespaces) ?? "",
                     sampling: logarithmic ? .log10(start: start, step: cdelt) : .linear(start: start, step: cdelt),
-                    components: rows, redshiftRange: range)
+                    // redrock's quasar eigen-spectra are trained on forest-corrected spectra (their header says so)
+                    // and redrock applies the mean forest at fit time.
+                    components: rows, redshiftRange: range, forestCorrected: spectralClass == .qso)
             }
         } catch let problem as FileProblem {
             throw problem

@@ -22,6 +22,8 @@ struct FitPixels: Sendable {
     let fluxNorm: Double
     let chebyshevNormal: [Double]
     let chebyshevRHS: [Double]
+    /// The mean Lyman-α forest transmission at each pixel's wavelength, for templates that need it put back.
+    let forestTransmission: [Double]
 
     /// Pixels the spectrum had, and of those the masked ones and the single-pixel outliers dropped.
     let totalPixels: Int
@@ -111,6 +113,17 @@ struct FitPixels: Sendable {
         chebyshevNormal = normal
         chebyshevRHS = rhs
         fluxNorm = norm
+        forestTransmission = lambda.map { LymanForest.meanTransmission(observed: $0) }
+    }
+
+    /// The first pixel at or redward of `lambda` (binary search; `count` when none is).
+    func firstPixel(atOrAbove lambda: Double) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if wavelength[mid] < lambda { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// T_0(x) … T_{n−1}(x).

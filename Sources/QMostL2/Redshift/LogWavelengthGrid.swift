@@ -9,14 +9,18 @@ struct LogWavelengthGrid: Sendable, Equatable {
     func bin(of lambda: Double) -> Int { Int((log(lambda) / step).rounded()) }
     func wavelength(ofBin n: Int) -> Double { exp(Double(n) * step) }
     func redshift(ofLag lag: Int) -> Double { expm1(Double(lag) * step) }
+    func redshift(ofLag lag: Double) -> Double { expm1(lag * step) }
     func lag(ofRedshift z: Double) -> Double { log1p(z) / step }
 }
 
 /// A signal on ``LogWavelengthGrid``, continuum-subtracted and weighted, ready to correlate: `values[k]` is bin
-/// `start + k`.
+/// `start + k`, the bin's continuum-subtracted flux times its weight (Σ ivar), so a correlation with a template
+/// is the right-hand side of the normal equations of a fit at that lag.
 struct CorrelationSignal: Sendable {
     var start: Int
     var values: [Double]
+    /// The mean weight of the usable bins: the normal matrix of a fit is this times the template's own sums.
+    var meanWeight: Double
 
     var end: Int { start + values.count }
 }
@@ -80,7 +84,7 @@ enum CorrelationPreparation {
     }
 
     /// The spectrum on the grid: inverse-variance means of the pixels in each bin, continuum-subtracted and
-    /// multiplied by √(Σ ivar) so each bin counts by its S/N (sky-line bins barely count).
+    /// multiplied by Σ ivar (sky-line bins barely count), with the mean weight of the usable bins.
     static func spectrum(_ s: FitPixels, grid: LogWavelengthGrid, block: Int) -> CorrelationSignal {
         let start = grid.bin(of: s.wavelength[0]), end = grid.bin(of: s.wavelength[s.count - 1]) + 1
         var sumWF = [Double](repeating: 0, count: end - start), sumW = sumWF
@@ -92,9 +96,10 @@ enum CorrelationPreparation {
         let usable = sumW.map { $0 > 0 }
         let mean = (0..<sumW.count).map { usable[$0] ? sumWF[$0] / sumW[$0] : 0 }
         var values = subtractContinuum(mean, usable: usable, block: block)
-        for k in values.indices { values[k] *= sumW[k].squareRoot() }
+        for k in values.indices { values[k] *= sumW[k] }
         taper(&values, usable: usable)
-        return CorrelationSignal(start: start, values: values)
+        let used = sumW.filter { $0 > 0 }
+        return CorrelationSignal(start: start, values: values, meanWeight: used.isEmpty ? 0 : used.reduce(0, +) / Double(used.count))
     }
 
     /// A template's components on the grid over rest wavelengths `rest`: means of its samples in each bin
@@ -139,11 +144,37 @@ enum CorrelationPreparation {
     }
 }
 
-/// A template's orthonormal correlation basis on ``LogWavelengthGrid``: `components[c][k]` is bin `start + k`.
+/// A template's orthonormal correlation basis on ``LogWavelengthGrid``: `components[c][k]` is bin `start + k`;
+/// with running sums of the products of each pair of components, so the normal matrix of a fit over any range
+/// of template bins (the part a spectrum overlaps at one lag) costs one subtraction per pair.
 struct CorrelationBasis: Sendable {
     var start: Int
     var count: Int
     var components: [[Double]]
+    /// `pairSums[pair(c, d) · (count + 1) + k]` = Σ_{m<k} components[c][m]·components[d][m], for c ≤ d.
+    let pairSums: [Double]
+
+    init(start: Int, count: Int, components: [[Double]]) {
+        self.start = start
+        self.count = count
+        self.components = components
+        var sums: [Double] = []
+        sums.reserveCapacity(components.count * (components.count + 1) / 2 * (count + 1))
+        for c in components.indices {
+            for d in c..<components.count {
+                var running = 0.0
+                sums.append(0)
+                for k in 0..<count {
+                    running += components[c][k] * components[d][k]
+                    sums.append(running)
+                }
+            }
+        }
+        pairSums = sums
+    }
 
     var end: Int { start + count }
+
+    /// The index in ``pairSums`` of components c ≤ d.
+    func pair(_ c: Int, _ d: Int) -> Int { c * components.count - c * (c - 1) / 2 + (d - c) }
 }

@@ -31,7 +31,7 @@ public struct RedshiftSettings: Sendable, Equatable {
     /// first galaxy component misses absorption-line galaxies (their true redshift is not among the five peaks),
     /// so galaxies and quasars use their whole basis and the peak height is the length of the spectrum's
     /// projection onto it (the χ² a fit at that lag would gain); stars keep the first.
-    public var correlationComponents: [SpectralClass: Int] = [.galaxy: PCATemplate.lanes, .qso: PCATemplate.lanes, .star: 1]
+    public var correlationComponents: [SpectralClass: Int] = [.galaxy: PCATemplate.lanes, .qso: PCATemplate.lanes, .star: PCATemplate.lanes]
 
     public init() {}
 }
@@ -60,10 +60,12 @@ public struct RedshiftFinder: Sendable {
         }
     }
 
-    /// A CCF peak: a template at a lag.
+    /// A CCF peak: a template at a (fractional) lag.
     struct Candidate {
         var template: Int
-        var lag: Int
+        var lag: Double
+        /// √(χ² gained) by the scan's fit at the lag, and that above the scan's median in robust σ.
+        var height: Double
         var significance: Double
         var fit: TemplateFit?
         var score: Double
@@ -86,25 +88,20 @@ public struct RedshiftFinder: Sendable {
             return finish([], delta: .infinity)
         }
 
-        // Cross-correlation peaks per class.
+        // Cross-correlation peaks per class: the highest of each template's distinct peaks.
         let observed = pixels.wavelength[0]...pixels.wavelength[pixels.count - 1]
-        var signals: [SpectralClass: CorrelationSignal] = [:]
         var candidates: [Candidate] = []
         for spectralClass in SpectralClass.allCases {
+            var signal: CorrelationSignal?
             var peaks: [Candidate] = []
             for (index, t) in templates.enumerated() where t.spectralClass == spectralClass {
                 guard let zRange = t.redshifts(covering: observed) else { continue }
-                let signal = signals[spectralClass] ?? CorrelationPreparation.spectrum(
-                    pixels, grid: grid, block: CorrelationPreparation.continuumBlock(spectralClass, step: grid.step))
-                signals[spectralClass] = signal
-                peaks += correlationPeaks(signal, template: index, redshifts: zRange)
+                let s = signal ?? CorrelationPreparation.spectrum(pixels, grid: grid, block: CorrelationPreparation.continuumBlock(spectralClass, step: grid.step))
+                signal = s
+                peaks += correlationPeaks(s, template: index, redshifts: zRange)
             }
-            peaks.sort { $0.significance > $1.significance }
-            var chosen: [Candidate] = []
-            for p in peaks where chosen.count < settings.peaksPerClass {
-                if !chosen.contains(where: { $0.template == p.template && abs($0.lag - p.lag) < 3 }) { chosen.append(p) }
-            }
-            candidates += chosen
+            peaks.sort { $0.height > $1.height }
+            candidates += peaks.prefix(settings.peaksPerClass)
         }
         if candidates.count < settings.peaksPerClass { flags.insert(.fewCorrelationPeaks) }
         guard !candidates.isEmpty else {
@@ -112,7 +109,7 @@ public struct RedshiftFinder: Sendable {
             return finish([], delta: .infinity)
         }
 
-        // χ² at each peak, then the best distinct ones refined.
+        // χ² at each peak; the best few, and the best of each class, refined.
         for i in candidates.indices {
             let t = templates[candidates[i].template], z = grid.redshift(ofLag: candidates[i].lag)
             candidates[i].fit = pixels.fit(t, redshift: z)
@@ -120,8 +117,15 @@ public struct RedshiftFinder: Sendable {
             candidates[i].score = (candidates[i].fit?.chiSquare ?? .infinity) + (prior?.penalty(z, t.spectralClass) ?? 0)
         }
         candidates.sort { $0.score < $1.score }
+        var chosen = Array(candidates.filter { $0.fit != nil }.prefix(settings.solutionsKept))
+        for spectralClass in SpectralClass.allCases {
+            if let best = candidates.first(where: { $0.fit != nil && templates[$0.template].spectralClass == spectralClass }),
+               !chosen.contains(where: { $0.template == best.template && $0.lag == best.lag }) {
+                chosen.append(best)
+            }
+        }
         var refined: [(solution: RedshiftSolution, score: Double, flags: RedshiftFlags)] = []
-        for c in candidates where c.fit != nil && refined.count < settings.solutionsKept {
+        for c in chosen {
             guard let r = refine(c, pixels: pixels, prior: prior) else { continue }
             if let j = refined.firstIndex(where: { same($0.solution, r.solution) }) {
                 if r.score < refined[j].score { refined[j] = r }
@@ -133,11 +137,8 @@ public struct RedshiftFinder: Sendable {
             flags.formUnion([.fitNotConverged, .illDefinedMinimum, .undeterminedError])
             return finish([], delta: .infinity)
         }
-        // A solution whose minimum was never bracketed is a slope, not a solution, unless nothing better exists.
-        if refined.contains(where: { !$0.flags.contains(.illDefinedMinimum) }) {
-            refined.removeAll { $0.flags.contains(.illDefinedMinimum) }
-        }
         refined.sort { $0.score < $1.score }
+        refined = Array(refined.prefix(settings.solutionsKept))
         let bestScore = refined[0].score
         let weights = refined.map { exp(-0.5 * ($0.score - bestScore)) }
         let total = weights.reduce(0, +)
@@ -158,7 +159,7 @@ public struct RedshiftFinder: Sendable {
     }
 
     /// The local maxima of the correlation of `signal` with template `index` at lags inside `redshifts`, with
-    /// their significance: height above the median in robust σ of the correlation over those lags and 500 bins
+    /// their significance: height above the median in robust σ of the heights over those lags and 500 bins
     /// either side (so a star's narrow velocity range still has a background to measure against).
     func correlationPeaks(_ signal: CorrelationSignal, template index: Int, redshifts: ClosedRange<Double>) -> [Candidate] {
         let t = correlationTemplates[index]
@@ -171,34 +172,64 @@ public struct RedshiftFinder: Sendable {
         guard to > from else { return [] }
         let slices = t.components.map { Array($0[(from - t.start)..<(to - t.start)]) }
         let ccfs = FFT.linearCrossCorrelate(signal.values, each: slices)
-        // c[k] = Σ_i s[i] b[i + k]: bin n = signal.start + i meets m = from + i + k = n − lag. With several
-        // components the height is the projection's length, signed by the first component's correlation.
-        // Heights over the widened range, computed once: `heights[lag − first]`, nil where the signals miss.
+        // c[k] = Σ_i s[i] b[i + k]: bin n = signal.start + i meets m = from + i + k = n − lag. These are the
+        // right-hand sides r of the normal equations of a fit of the components at that lag; the normal matrix M is
+        // the mean weight times the components' products summed over the template bins the spectrum overlaps. The
+        // height is √(rᵀM⁻¹r), the square root of the χ² the fit gains, signed by the first component's amplitude
+        // (a negative mean galaxy is no galaxy). Computed once over the widened range: `heights[lag − first]`.
+        let n = ccfs.count
         let first = lagMin - margin
+        var matrix = [Double](repeating: 0, count: n * n), lower = matrix, rhs = [Double](repeating: 0, count: n), y = rhs
+        let minimumOverlap = max(10, (signal.end - signal.start) / 5)
         let heights: [Double?] = (first...(lagMax + margin)).map { lag in
             let k = signal.start - from - lag
             guard let c0 = ccfs.first, c0.lags.contains(k) else { return nil }
-            if ccfs.count == 1 { return c0[lag: k] }
-            let length = ccfs.reduce(0) { $0 + $1[lag: k] * $1[lag: k] }.squareRoot()
-            return c0[lag: k] < 0 ? -length : length
+            let lo = max(t.start, signal.start - lag) - t.start, hi = min(t.end, signal.end - lag) - t.start
+            guard hi - lo >= minimumOverlap else { return nil }
+            for c in 0..<n {
+                rhs[c] = ccfs[c][lag: k]
+                for d in c..<n {
+                    let base = t.pair(c, d) * (t.count + 1)
+                    matrix[c * n + d] = signal.meanWeight * (t.pairSums[base + hi] - t.pairSums[base + lo])
+                }
+            }
+            return CorrelationGain.signedRoot(matrix: matrix, rhs: rhs, size: n, lower: &lower, solution: &y)
         }
         let background = heights.compactMap { $0 }
         guard background.count >= 5, let median = RobustStatistics.median(background) else { return [] }
         let sigma = RobustStatistics.madSigma(background, around: median)
         guard sigma > 0 else { return [] }
         func height(_ lag: Int) -> Double { heights[lag - first] ?? -.infinity }
-        var peaks: [Candidate] = []
+        var maxima: [Int] = []
         for lag in lagMin...lagMax {
             let c = height(lag)
-            if c > median && c > height(lag - 1) && c >= height(lag + 1) {
-                peaks.append(Candidate(template: index, lag: lag, significance: (c - median) / sigma, fit: nil, score: .infinity))
-            }
+            if c > median && c > height(lag - 1) && c >= height(lag + 1) { maxima.append(lag) }
         }
-        return peaks
+        // Distinct peaks only: a broad quasar peak has many noise maxima, which would crowd out the other
+        // redshifts; a maximum within the exclusion of a higher one is the same peak.
+        maxima.sort { height($0) > height($1) }
+        let exclusion = Int((exclusionVelocity(templates[index].spectralClass) / 299_792.458 / grid.step).rounded())
+        var kept: [Int] = []
+        for lag in maxima where kept.count < settings.peaksPerClass {
+            if !kept.contains(where: { abs($0 - lag) <= exclusion }) { kept.append(lag) }
+        }
+        return kept.map { lag in
+            // The vertex of the parabola through the peak and its neighbours, for the first fit.
+            let l = height(lag - 1), c = height(lag), r = height(lag + 1)
+            let curvature = l - 2 * c + r
+            let offset = l.isFinite && r.isFinite && curvature < 0 ? min(0.5, max(-0.5, 0.5 * (l - r) / curvature)) : 0
+            return Candidate(template: index, lag: Double(lag) + offset, height: c, significance: (c - median) / sigma, fit: nil, score: .infinity)
+        }
     }
 
-    /// The χ² minimum near a CCF peak: steps of one CCF bin until the minimum is bracketed (at most three),
-    /// quarter steps around it, and a parabola through the central five; σ_z from its curvature (Δχ² = 1).
+    /// Velocity within which two CCF maxima of one template are one peak: ``RedshiftSettings/distinctVelocity``,
+    /// three times that for quasars, whose lines are thousands of km/s wide.
+    func exclusionVelocity(_ spectralClass: SpectralClass) -> Double {
+        spectralClass == .qso ? 3 * settings.distinctVelocity : settings.distinctVelocity
+    }
+
+    /// The χ² minimum near a CCF peak: half-bin steps until the minimum is bracketed, quarter steps around it,
+    /// and a parabola through the central five; σ_z from its curvature (Δχ² = 1).
     func refine(_ c: Candidate, pixels: FitPixels, prior: RedshiftPrior?) -> (solution: RedshiftSolution, score: Double, flags: RedshiftFlags)? {
         let t = templates[c.template]
         let d = grid.step
@@ -214,13 +245,14 @@ public struct RedshiftFinder: Sendable {
             }
             return memo[u]!.chiSquare + (prior?.penalty(expm1(u), t.spectralClass) ?? 0)
         }
-        var centre = Double(c.lag) * d
+        var centre = c.lag * d
         if let f = c.fit { memo[centre] = f }
-        // Walk downhill with a step that doubles while the walk goes on (a quasar's valley is many bins wide)
-        // and halves back once the minimum is bracketed; a walk that leaves the peak's neighbourhood has found
-        // another valley, not this peak's minimum.
-        let reach = (t.spectralClass == .qso ? 60 : 15) * d
-        var h = d, bracketed = false
+        // The scan put the peak within a bin of the minimum: half-bin steps downhill until it is bracketed
+        // (two-bin steps for a quasar's wide valley), then halved to a quarter bin. A walk that leaves the
+        // peak's neighbourhood has not found this peak's minimum.
+        let qso = t.spectralClass == .qso
+        let reach = (qso ? 40 : 8) * d
+        var h = (qso ? 2 : 0.5) * d, bracketed = false
         let origin = centre
         while abs(centre - origin) <= reach {
             let here = score(centre), left = score(centre - h), right = score(centre + h)
@@ -229,13 +261,12 @@ public struct RedshiftFinder: Sendable {
                 break
             }
             centre += left < right ? -h : h
-            h = min(2 * h, (t.spectralClass == .qso ? 16 : 4) * d)
         }
         if !bracketed { flags.insert(.illDefinedMinimum) }
-        while h > d {
-            let left = score(centre - h / 2), right = score(centre + h / 2), here = score(centre)
-            if left < here { centre -= h / 2 } else if right < here { centre += h / 2 }
+        while h > 0.25 * d {
             h /= 2
+            let left = score(centre - h), right = score(centre + h), here = score(centre)
+            if left < here && left <= right { centre -= h } else if right < here { centre += h }
         }
         let offsets = [-0.5, -0.25, 0, 0.25, 0.5].map { $0 * d }
         let values = offsets.map { score(centre + $0) }

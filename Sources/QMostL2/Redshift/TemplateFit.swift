@@ -23,32 +23,46 @@ extension FitPixels {
             a = 1 / step; b = -(Foundation.log10(1 + z) + start) / step; logarithmic = true
         }
         let last = Double(t.count - 1)
-        var rows = [SIMD8<Double>](repeating: .zero, count: PCATemplate.lanes)
-        var cross = [SIMD8<Double>](repeating: .zero, count: nc)
+        // Pixels between Lyβ and Lyα in the rest frame get the mean forest back (wavelengths are sorted).
+        var forest = 0..<0
+        if t.forestCorrected {
+            let lo = LymanForest.lymanBeta * (1 + z), hi = LymanForest.lymanAlpha * (1 + z)
+            let first = firstPixel(atOrAbove: lo), end = firstPixel(atOrAbove: hi)
+            forest = first..<max(first, end)
+        }
+        precondition(nc <= 4, "the χ² fit takes at most 4 Chebyshev terms")
+        // The sums live in registers: eight rows of the components' normal matrix (the rows past the template's
+        // components stay zero), the Chebyshev cross terms and the right-hand side.
+        var g0 = SIMD8<Double>.zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0
+        var h0 = SIMD8<Double>.zero, h1 = h0, h2 = h0, h3 = h0
         var right = SIMD8<Double>.zero
         var covered = 0
-        let stride = PCATemplate.lanes * MemoryLayout<Double>.stride
+        let stride = PCATemplate.lanes * MemoryLayout<Float>.stride
         t.interleaved.withUnsafeBytes { samples in
             (logarithmic ? log10Wavelength : wavelength).withUnsafeBufferPointer { xs in
                 weight.withUnsafeBufferPointer { w in
                     weightedFlux.withUnsafeBufferPointer { wy in
                         weightedChebyshev.withUnsafeBufferPointer { wc in
-                            rows.withUnsafeMutableBufferPointer { g in
-                                cross.withUnsafeMutableBufferPointer { h in
-                                    for q in 0..<count {
-                                        let x = a * xs[q] + b
-                                        guard x >= 0, x < last else { continue }
-                                        let i = Int(x)
-                                        let f = x - Double(i)
-                                        let lo = samples.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Double>.self)
-                                        let hi = samples.loadUnaligned(fromByteOffset: (i + 1) * stride, as: SIMD8<Double>.self)
-                                        let v = lo + f * (hi - lo)
-                                        let wv = w[q] * v
-                                        for r in 0..<nb { g[r] += wv[r] * v }
-                                        for k in 0..<nc { h[k] += wc[q * nc + k] * v }
-                                        right += wy[q] * v
-                                        covered += 1
-                                    }
+                            forestTransmission.withUnsafeBufferPointer { transmission in
+                                for q in 0..<count {
+                                    let x = a * xs[q] + b
+                                    guard x >= 0, x < last else { continue }
+                                    let i = Int(x)
+                                    let f = x - Double(i)
+                                    let lo = SIMD8<Double>(samples.loadUnaligned(fromByteOffset: i * stride, as: SIMD8<Float>.self))
+                                    let hi = SIMD8<Double>(samples.loadUnaligned(fromByteOffset: (i + 1) * stride, as: SIMD8<Float>.self))
+                                    var v = lo + f * (hi - lo)
+                                    if forest.contains(q) { v *= transmission[q] }
+                                    let wv = w[q] * v
+                                    g0 += wv[0] * v; g1 += wv[1] * v; g2 += wv[2] * v; g3 += wv[3] * v
+                                    g4 += wv[4] * v; g5 += wv[5] * v; g6 += wv[6] * v; g7 += wv[7] * v
+                                    let k = q * nc
+                                    h0 += wc[k] * v
+                                    if nc > 1 { h1 += wc[k + 1] * v }
+                                    if nc > 2 { h2 += wc[k + 2] * v }
+                                    if nc > 3 { h3 += wc[k + 3] * v }
+                                    right += wy[q] * v
+                                    covered += 1
                                 }
                             }
                         }
@@ -56,6 +70,7 @@ extension FitPixels {
                 }
             }
         }
+        let rows = [g0, g1, g2, g3, g4, g5, g6, g7], cross = [h0, h1, h2, h3]
         guard covered > p else { return nil }
         var normal = [Double](repeating: 0, count: p * p), rhs = [Double](repeating: 0, count: p)
         for r in 0..<nb {

@@ -42,12 +42,18 @@ public struct PCATemplate: Sendable {
     /// Components used (≤ ``lanes``).
     public let componentCount: Int
     public let redshiftRange: ClosedRange<Double>
+    /// Whether the training spectra were corrected for the mean Lyman-α forest between Lyβ and Lyα (redrock's
+    /// quasar templates: "Lyman forest correction applied to training sample flux ... [1025.72, 1215.67] AA using
+    /// Kamble 2020 model"), so a fit must put the mean forest back at each redshift.
+    public let forestCorrected: Bool
     /// `count · lanes` values: sample i's components at `i·lanes ..< i·lanes + componentCount`, zeros after.
-    let interleaved: [Double]
+    /// Single precision: a fit streams the template once per redshift, and the memory it reads, not the
+    /// arithmetic, sets the fit's speed; 7 digits are far below any spectrum's noise.
+    let interleaved: [Float]
 
     /// `components[c][i]`: component c at sample i.
     public init(spectralClass: SpectralClass, subtype: String, source: String, version: String, sampling: Sampling,
-                components: [[Double]], redshiftRange: ClosedRange<Double>? = nil) {
+                components: [[Double]], redshiftRange: ClosedRange<Double>? = nil, forestCorrected: Bool = false) {
         precondition(!components.isEmpty && components.count <= Self.lanes, "a PCA template needs 1 to \(Self.lanes) components")
         let n = components[0].count
         precondition(n >= 2 && components.allSatisfy { $0.count == n }, "PCA components must share one wavelength grid")
@@ -59,9 +65,10 @@ public struct PCATemplate: Sendable {
         self.count = n
         self.componentCount = components.count
         self.redshiftRange = redshiftRange ?? spectralClass.defaultRedshiftRange
-        var flat = [Double](repeating: 0, count: n * Self.lanes)
+        self.forestCorrected = forestCorrected
+        var flat = [Float](repeating: 0, count: n * Self.lanes)
         for (c, component) in components.enumerated() {
-            for i in 0..<n { flat[i * Self.lanes + c] = component[i] }
+            for i in 0..<n { flat[i * Self.lanes + c] = Float(component[i]) }
         }
         interleaved = flat
     }
@@ -81,7 +88,7 @@ public struct PCATemplate: Sendable {
     public var restRange: ClosedRange<Double> { wavelength(ofSample: 0)...wavelength(ofSample: count - 1) }
 
     /// Component c at sample i.
-    public func component(_ c: Int, sample i: Int) -> Double { interleaved[i * Self.lanes + c] }
+    public func component(_ c: Int, sample i: Int) -> Double { Double(interleaved[i * Self.lanes + c]) }
 
     /// Component c linearly interpolated at rest wavelength λ (0 outside the template).
     public func component(_ c: Int, atRest lambda: Double) -> Double {
