@@ -20,6 +20,7 @@ extension ArmQuality {
         case .lowFluxFibres: return skyFibres > 0 ? Double(lowFluxFibres) : nil
         case .negativeVariancePixels: return Double(negativeVariancePixels)
         case .skyFibreFraction: return fibres.isEmpty ? nil : Double(skyFibres) / Double(fibres.count)
+        case .averageSkyFlux: return skyFibres > 0 ? finite(averageSkyFlux) : nil
         case .stackMaskedFraction, .stackBadErrorPixels: return nil
         }
     }

@@ -74,6 +74,23 @@ enum ExposureBenchChild {
                     print(String(format: "exposure: %@ master %@ from %d frame(s) in %.1f s", s.rawValue, kind.rawValue, inputs.count, seconds))
                 }
             }
+        case "exposure-remake":
+            // `exposure-remake DIR SPECTROGRAPH KIND...`: remakes some of one spectrograph's masters from the others
+            // (to try an L1 change on a full-size night without making all of them again).
+            guard args.count >= 4, let s = SpectrographName(rawValue: args[2]) else { throw BenchFailure("exposure-remake DIR SPECTROGRAPH KIND...") }
+            for name in args[3...] {
+                guard let kind = CalibrationKind(rawValue: name) else { throw BenchFailure("no calibration kind \(name)") }
+                let inputs = kind.sourceKinds.flatMap { k in (frames["\(s.rawValue)/\(k.rawValue)"] ?? []).map { ($0, k.rawValue) } }
+                let made = Dictionary(uniqueKeysWithValues: kind.prerequisites.map { ($0, path(s, $0)) })
+                let seconds = try measure {
+                    _ = try MasterMaking.make(kind, frames: inputs.map(\.0), frameKinds: inputs.map(\.1), prerequisites: made, to: path(s, kind))
+                }
+                print(String(format: "exposure: %@ master %@ remade in %.1f s", s.rawValue, kind.rawValue, seconds))
+            }
+            for raw in frames["\(s.rawValue)/science"] ?? [] {
+                let seconds = try measure { _ = try ScienceReduction.reduce(raw, calibrations: calibrations(s), used: used(s), to: spectraPath(raw)) }
+                print(String(format: "exposure: %@ reduced in %.1f s", (raw as NSString).lastPathComponent, seconds))
+            }
         case "exposure-rest":
             let start = DispatchTime.now().uptimeNanoseconds
             var count = 0

@@ -139,7 +139,7 @@ qa:
   # qa_analyse tests every arm of every reduced exposure against a catalogue (seed 9.2.2) and writes a row per
   # test into the qa table: state 2 passed the goal, 1 passed the requirement, 0 failed. A night is as good as
   # its worst test; state 0 mails the alert recipients and holds the night's L2 until `qmostd qa exempt`.
-  # `tests` replaces the built-in catalogue (ids 1001-1011, see docs/qa.md); metrics of each exposure's arms:
+  # `tests` replaces the built-in catalogue (ids 1001-1012, see docs/qa.md); metrics of each exposure's arms:
   # sky_line_offset, residual_sky_percent, sky_residual_level, worst_sky_fibre_percent, sky_line_residual_rms,
   # noise_factor, low_flux_fibres, negative_variance_pixels, sky_fibre_fraction; of each Phase 3 spectrum (every
   # stack level): stack_masked_fraction, stack_bad_error_pixels. Direction max (smaller is better) or min, e.g.:

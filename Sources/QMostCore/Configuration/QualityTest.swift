@@ -19,6 +19,9 @@ public enum QualityMetric: String, Sendable, Codable, CaseIterable {
     case negativeVariancePixels = "negative_variance_pixels"
     /// Sky fibres as a fraction of the allocated fibres (seed 9.1.14: at least 5%).
     case skyFibreFraction = "sky_fibre_fraction"
+    /// The average (median) sky flux in the sky fibres before subtraction, in the arm's unit: at or below zero the
+    /// background was over-subtracted, and every "% of the sky" figure is undefined.
+    case averageSkyFlux = "average_sky_flux"
     /// A Phase 3 spectrum's (any stack level) bins flagged in QUAL, as a fraction.
     case stackMaskedFraction = "stack_masked_fraction"
     /// A Phase 3 spectrum's unflagged bins with a negative, zero or non-finite error.
@@ -70,5 +73,6 @@ public struct QualityTest: Sendable, Equatable, Codable {
         QualityTest(id: 1009, name: "sky residual level", metric: .skyResidualLevel, required: 5, goal: 1, direction: .atMost),
         QualityTest(id: 1010, name: "stack masked fraction", metric: .stackMaskedFraction, required: 0.3, goal: 0.1, direction: .atMost),
         QualityTest(id: 1011, name: "stack pixels with bad errors", metric: .stackBadErrorPixels, required: 0, goal: 0, direction: .atMost),
+        QualityTest(id: 1012, name: "average sky flux", metric: .averageSkyFlux, required: 0, goal: 0, direction: .atLeast),
     ]
 }

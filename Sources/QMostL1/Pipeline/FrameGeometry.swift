@@ -43,6 +43,19 @@ extension DetrendedArm {
         for i in electrons.pixels.indices { electrons.pixels[i] -= map.pixels[i] }
     }
 
+    /// Removes the scattered light in place, measured net of the fibres' own halo light: a first map from the
+    /// gaps, the fibres' light at the gaps from their `profiles` on the frame without it, then the map again with
+    /// that light taken out of the gaps.
+    mutating func subtractScatteredLight(_ model: ScatteredLight, traces: [FibreTrace], profiles: FibreProfiles) {
+        let free = model.freePixels(width: electrons.width, height: electrons.height, traces: traces, ignore: mask.map { $0 != 0 })
+        let first = model.map(electrons, free: free)
+        var provisional = electrons
+        for i in provisional.pixels.indices { provisional.pixels[i] -= first.pixels[i] }
+        let light = FibreLightModel.render(provisional, free: free, traces: traces, profiles: profiles)
+        let map = model.map(electrons, free: free, fibreLight: light)
+        for i in electrons.pixels.indices { electrons.pixels[i] -= map.pixels[i] }
+    }
+
     /// This frame with the scattered light removed.
     func withoutScatteredLight(_ model: ScatteredLight, traces: [FibreTrace]) -> DetrendedArm {
         var copy = self

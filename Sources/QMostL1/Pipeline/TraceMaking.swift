@@ -4,6 +4,9 @@ import QMostCore
 /// The fibre-trace master (seed 9.1.10–9.1.11): the fibre flats, detector-corrected and averaged, traced; the
 /// scattered light between the traces removed; the fibres' spatial profiles fitted; one table per arm.
 public enum TraceMaking {
+    /// Rounds of halo removal from the gaps and profile refit after the first fit.
+    static let haloIterations = 3
+
     /// Writes the trace file; returns how many fibres each arm traced.
     public static func make(fibreFlats: [String], masters: DetectorMasterSet, crosstalk: [ArmName: CrosstalkCorrection] = [:],
                             to path: String) throws(FileProblem) -> String {
@@ -33,8 +36,16 @@ public enum TraceMaking {
             guard !traces.isEmpty else {
                 throw FileProblem(path: fibreFlats[0], problem: "\(arm.headerName): no fibre could be traced")
             }
-            let cleaned = flat.withoutScatteredLight(geometry.scatteredLight, traces: traces)
-            arms.append(ArmTraces(arm: arm, traces: traces, profiles: FibreProfiles.measure(flat: cleaned, traces: traces)))
+            // The fibres' own halos reach the gaps the scattered light is measured in, and the halo fitted on a flat
+            // depends on the light left there: the profiles are fitted on the flat less the gaps' light, then the
+            // halos they predict are taken out of the gaps and the profiles fitted again, until the halo settles.
+            var profiles = FibreProfiles.measure(flat: flat.withoutScatteredLight(geometry.scatteredLight, traces: traces), traces: traces)
+            for _ in 0..<Self.haloIterations {
+                var cleaned = flat
+                cleaned.subtractScatteredLight(geometry.scatteredLight, traces: traces, profiles: profiles)
+                profiles = FibreProfiles.measure(flat: cleaned, traces: traces)
+            }
+            arms.append(ArmTraces(arm: arm, traces: traces, profiles: profiles))
         }
         guard !arms.isEmpty else { throw FileProblem(path: fibreFlats[0], problem: "no arm to trace") }
         try TraceFile.write(path, inputs: fibreFlats, arms: arms)

@@ -20,8 +20,11 @@ public struct ScatteredLight: Sendable {
     /// The map for `plane` given the fibres' `traces` (and pixels to ignore, e.g. the bad-pixel mask and
     /// cosmic-ray flags).
     public func map(_ plane: Plane, traces: [FibreTrace], ignore: [Bool]? = nil) -> Plane {
-        let w = plane.width, h = plane.height
-        // Free pixels: farther than the half-width from every trace.
+        map(plane, free: freePixels(width: plane.width, height: plane.height, traces: traces, ignore: ignore))
+    }
+
+    /// The pixels the map reads: farther than the half-width from every trace, and not ignored.
+    public func freePixels(width w: Int, height h: Int, traces: [FibreTrace], ignore: [Bool]? = nil) -> [Bool] {
         var free = [Bool](repeating: true, count: w * h)
         for t in traces {
             for x in 0..<w {
@@ -31,13 +34,22 @@ public struct ScatteredLight: Sendable {
             }
         }
         if let ignore { for i in free.indices where ignore[i] { free[i] = false } }
+        return free
+    }
+
+    /// The map from the `free` pixels of `plane`, less `fibreLight` there when given: the fibres' own halo light,
+    /// which at full scale still reaches the gaps between the slitlets and is no scattered light.
+    public func map(_ plane: Plane, free: [Bool], fibreLight: [Float]? = nil) -> Plane {
+        let w = plane.width, h = plane.height
         let nx = max(1, w / cellSize), ny = max(1, h / cellSize)
         var grid = [Double?](repeating: nil, count: nx * ny)
         for j in 0..<ny {
             for i in 0..<nx {
                 var values: [Double] = []
                 for y in (j * h / ny)..<((j + 1) * h / ny) {
-                    for x in (i * w / nx)..<((i + 1) * w / nx) where free[y * w + x] { values.append(Double(plane[x, y])) }
+                    for x in (i * w / nx)..<((i + 1) * w / nx) where free[y * w + x] {
+                        values.append(Double(plane[x, y]) - Double(fibreLight?[y * w + x] ?? 0))
+                    }
                 }
                 guard values.count >= minimumPixels else { continue }
                 grid[j * nx + i] = clippedMedian(values)
