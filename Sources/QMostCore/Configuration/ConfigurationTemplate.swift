@@ -141,8 +141,9 @@ qa:
   # its worst test; state 0 mails the alert recipients and holds the night's L2 until `qmostd qa exempt`.
   # `tests` replaces the built-in catalogue (ids 1001-1012, see docs/qa.md); metrics of each exposure's arms:
   # sky_line_offset, residual_sky_percent, sky_residual_level, worst_sky_fibre_percent, sky_line_residual_rms,
-  # noise_factor, low_flux_fibres, negative_variance_pixels, sky_fibre_fraction; of each Phase 3 spectrum (every
-  # stack level): stack_masked_fraction, stack_bad_error_pixels. Direction max (smaller is better) or min, e.g.:
+  # noise_factor, low_flux_fibres, negative_variance_pixels, sky_fibre_fraction, average_sky_flux; of each Phase 3
+  # spectrum (every stack level): stack_masked_fraction, stack_bad_error_pixels. Direction max (smaller is better)
+  # or min, e.g.:
   # tests:
   #   - {id: 1001, name: sky-line wavelength offset, metric: sky_line_offset, req: 0.1, goal: 0.03, direction: max}
 
