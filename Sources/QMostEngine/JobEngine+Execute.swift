@@ -67,7 +67,7 @@ extension JobEngine {
             return outcome!
         }
         switch result {
-        case .success(let r): await settle(job, worker: worker, result: r, run: run)
+        case .success(let r): await settle(job, worker: worker, result: r, run: run, runner: runner, stage: stage)
         case .failure(let e): await settle(job, worker: worker, error: e, run: run)
         }
     }
@@ -91,11 +91,19 @@ extension JobEngine {
         }
     }
 
-    private func settle(_ job: Job, worker: String, result: StageResult, run: StageRun) async {
+    private func settle(_ job: Job, worker: String, result: StageResult, run: StageRun, runner: any StageRunner, stage: StageName) async {
         let now = Date().timestamp
         do {
             try await context.repository.pool.write { db in
                 switch result {
+                case .done(let summary) where try runner.rerunsWhenInputsChange
+                    && idempotencyKey(for: job, stage: stage, runner: runner, in: db) != run.idempotencyKey:
+                    // Its inputs changed while it ran: what it recorded is already out of date, so it runs again.
+                    try JobQueue.defer_(jobID: job.id!, worker: worker, until: now, reason: nil, now: now, in: db)
+                    try Repository.finishRun(id: run.id!, outcome: "ok", now: now, in: db)
+                    try Repository.log(Event(at: now, kind: "job.rerun", stage: job.stage, night: job.night, path: job.subject, jobID: job.id,
+                                             message: "\(job.stage) \(job.subject): \(summary); its inputs changed while it ran, so it runs again"),
+                                       in: db)
                 case .done(let summary):
                     guard try JobQueue.complete(jobID: job.id!, worker: worker, now: now, in: db) else { return }
                     try Repository.finishRun(id: run.id!, outcome: "ok", now: now, in: db)

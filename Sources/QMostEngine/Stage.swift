@@ -28,8 +28,13 @@ public protocol StageRunner: Sendable {
     /// What the job's result depends on beyond stage, subject, parameters and code version, for its idempotency
     /// key; nil for the default (a night-level job's frames).
     func idempotencyInputs(for job: Job, in db: Database) throws -> [String]?
+    /// Whether a run whose inputs changed while it ran is run again. A request for the job that arrives while it
+    /// runs finds it live and is absorbed, so without this a change made meanwhile (an exemption recorded during a
+    /// validation) would never be seen. Only for stages whose own results are not among their inputs.
+    var rerunsWhenInputsChange: Bool { get }
 }
 
 extension StageRunner {
     public func idempotencyInputs(for job: Job, in db: Database) throws -> [String]? { nil }
+    public var rerunsWhenInputsChange: Bool { false }
 }

@@ -98,3 +98,25 @@ final class SlowStage: StageRunner {
         return .done(summary: "slept")
     }
 }
+
+/// A stage that adds a frame to its night during its first run (the inputs change while it runs); counts its runs.
+final class InputChangingStage: StageRunner {
+    let fixture: EngineFixture
+    let reruns: Bool
+    let runs = Mutex(0)
+    init(fixture: EngineFixture, reruns: Bool) {
+        self.fixture = fixture
+        self.reruns = reruns
+    }
+    var codeVersion: String { "changing-1" }
+    var skipsRepeatedRuns: Bool { true }
+    var rerunsWhenInputsChange: Bool { reruns }
+
+    func run(_ job: Job, context: StageContext) async throws(StageError) -> StageResult {
+        let n = runs.withLock { $0 += 1; return $0 }
+        if n == 1 {
+            do { try fixture.addFrame(night: job.night!) } catch { throw .fatal("adding a frame: \(error)") }
+        }
+        return .done(summary: "run \(n)")
+    }
+}

@@ -23,6 +23,22 @@ struct JobEngineTests {
         #expect(runs.map(\.outcome) == ["failed", "failed", "ok"])
     }
 
+    /// A request made while the job runs is absorbed by the live job; a stage that asks for it runs again when its
+    /// inputs changed meanwhile, and others keep their one run.
+    @Test(arguments: [true, false])
+    func inputsChangedWhileRunningRunItAgain(reruns: Bool) async throws {
+        let f = try EngineFixture(yaml: "stages:\n  l1: {command: [/bin/true], quiet_period_s: 0}")
+        try f.addFrame(night: "2026-01-01")
+        let id = try f.queue.enqueue(f.context.scheduler.request(.l1, subject: "night:2026-01-01", night: "2026-01-01", now: 0))
+        let stage = InputChangingStage(fixture: f, reruns: reruns)
+        let ok = try await f.runEngine(runners: [.l1: stage]) { try f.queue.job(id: id)?.state == .done }
+        #expect(ok)
+        #expect(stage.runs.withLock { $0 } == (reruns ? 2 : 1))
+        var filter = EventFilter()
+        filter.jobID = id
+        #expect(try f.repository.events(filter).filter { $0.kind == "job.rerun" }.count == (reruns ? 1 : 0))
+    }
+
     @Test func exhaustedAttemptsGoDeadAndAlert() async throws {
         let f = try EngineFixture(engine: "max_attempts: 2", yaml: "stages:\n  l1: {command: [/bin/true], quiet_period_s: 0}")
         try f.addFrame(night: "2026-01-01")

@@ -55,7 +55,8 @@ extension FitPixels {
                                     if forest.contains(q) { v *= transmission[q] }
                                     let wv = w[q] * v
                                     g0 += wv[0] * v; g1 += wv[1] * v; g2 += wv[2] * v; g3 += wv[3] * v
-                                    g4 += wv[4] * v; g5 += wv[5] * v; g6 += wv[6] * v; g7 += wv[7] * v
+                                    if nb > 4 { g4 += wv[4] * v }
+                                    if nb > 5 { g5 += wv[5] * v; g6 += wv[6] * v; g7 += wv[7] * v }
                                     let k = q * nc
                                     h0 += wc[k] * v
                                     if nc > 1 { h1 += wc[k + 1] * v }

@@ -39,6 +39,9 @@ public struct QAAnalyseStage: StageRunner {
         return try Self.tables(night: night, in: db).map { "\($0.path)=\($0.sha256)" } + stacks + exemptions + tests.map { "test:\($0)" }
     }
 
+    /// An exemption recorded while the night is validated must be seen: the validation runs again.
+    public var rerunsWhenInputsChange: Bool { true }
+
     public func run(_ job: Job, context: StageContext) async throws(StageError) -> StageResult {
         guard let nightText = job.night, let night = Night(nightText) else { throw .fatal("qa_analyse job \(job.subject) names no night") }
         let config = context.configuration
