@@ -43,17 +43,33 @@ extension DetrendedArm {
         for i in electrons.pixels.indices { electrons.pixels[i] -= map.pixels[i] }
     }
 
-    /// Removes the scattered light in place, measured net of the fibres' own halo light: a first map from the
-    /// gaps, the fibres' light at the gaps from their `profiles` on the frame without it, then the map again with
-    /// that light taken out of the gaps.
-    mutating func subtractScatteredLight(_ model: ScatteredLight, traces: [FibreTrace], profiles: FibreProfiles) {
+    /// The pixels between the traces the scattered light is read from, and the frame less a first map made from
+    /// them: what every removal net of the fibres' halo light starts from, whatever profiles it then uses.
+    struct ScatteredLightGaps {
+        var free: [Bool]
+        var provisional: DetrendedArm
+    }
+
+    func scatteredLightGaps(_ model: ScatteredLight, traces: [FibreTrace]) -> ScatteredLightGaps {
         let free = model.freePixels(width: electrons.width, height: electrons.height, traces: traces, ignore: mask.map { $0 != 0 })
         let first = model.map(electrons, free: free)
-        var provisional = electrons
-        for i in provisional.pixels.indices { provisional.pixels[i] -= first.pixels[i] }
-        let light = FibreLightModel.render(provisional, free: free, traces: traces, profiles: profiles)
-        let map = model.map(electrons, free: free, fibreLight: light)
+        var provisional = self
+        for i in provisional.electrons.pixels.indices { provisional.electrons.pixels[i] -= first.pixels[i] }
+        return ScatteredLightGaps(free: free, provisional: provisional)
+    }
+
+    /// Removes the scattered light in place, measured net of the fibres' own halo light: the fibres' light at the
+    /// `gaps` from their `profiles` on the provisionally cleaned frame, then the map again with that light taken
+    /// out of the gaps.
+    mutating func subtractScatteredLight(_ model: ScatteredLight, gaps: ScatteredLightGaps, traces: [FibreTrace], profiles: FibreProfiles) {
+        let light = FibreLightModel.render(gaps.provisional.electrons, free: gaps.free, traces: traces, profiles: profiles)
+        let map = model.map(electrons, free: gaps.free, fibreLight: light)
         for i in electrons.pixels.indices { electrons.pixels[i] -= map.pixels[i] }
+    }
+
+    /// ``subtractScatteredLight(_:gaps:traces:profiles:)`` with this frame's own gaps.
+    mutating func subtractScatteredLight(_ model: ScatteredLight, traces: [FibreTrace], profiles: FibreProfiles) {
+        subtractScatteredLight(model, gaps: scatteredLightGaps(model, traces: traces), traces: traces, profiles: profiles)
     }
 
     /// This frame with the scattered light removed.

@@ -39,10 +39,11 @@ public enum TraceMaking {
             // The fibres' own halos reach the gaps the scattered light is measured in, and the halo fitted on a flat
             // depends on the light left there: the profiles are fitted on the flat less the gaps' light, then the
             // halos they predict are taken out of the gaps and the profiles fitted again, until the halo settles.
-            var profiles = FibreProfiles.measure(flat: flat.withoutScatteredLight(geometry.scatteredLight, traces: traces), traces: traces)
+            let gaps = flat.scatteredLightGaps(geometry.scatteredLight, traces: traces)
+            var profiles = FibreProfiles.measure(flat: gaps.provisional, traces: traces)
             for _ in 0..<Self.haloIterations {
                 var cleaned = flat
-                cleaned.subtractScatteredLight(geometry.scatteredLight, traces: traces, profiles: profiles)
+                cleaned.subtractScatteredLight(geometry.scatteredLight, gaps: gaps, traces: traces, profiles: profiles)
                 profiles = FibreProfiles.measure(flat: cleaned, traces: traces)
             }
             arms.append(ArmTraces(arm: arm, traces: traces, profiles: profiles))

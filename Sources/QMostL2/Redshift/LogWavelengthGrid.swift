@@ -8,7 +8,6 @@ struct LogWavelengthGrid: Sendable, Equatable {
 
     func bin(of lambda: Double) -> Int { Int((log(lambda) / step).rounded()) }
     func wavelength(ofBin n: Int) -> Double { exp(Double(n) * step) }
-    func redshift(ofLag lag: Int) -> Double { expm1(Double(lag) * step) }
     func redshift(ofLag lag: Double) -> Double { expm1(lag * step) }
     func lag(ofRedshift z: Double) -> Double { log1p(z) / step }
 }
@@ -148,9 +147,9 @@ enum CorrelationPreparation {
 /// with running sums of the products of each pair of components, so the normal matrix of a fit over any range
 /// of template bins (the part a spectrum overlaps at one lag) costs one subtraction per pair.
 struct CorrelationBasis: Sendable {
-    var start: Int
-    var count: Int
-    var components: [[Double]]
+    let start: Int
+    let count: Int
+    let components: [[Double]]
     /// `pairSums[pair(c, d) · (count + 1) + k]` = Σ_{m<k} components[c][m]·components[d][m], for c ≤ d.
     let pairSums: [Double]
 

@@ -27,10 +27,9 @@ public struct RedshiftSettings: Sendable, Equatable {
     public var minimumCorrelationSignificance = 3.0
     /// Solutions of one class closer than this (km/s) are the same solution.
     public var distinctVelocity = 1000.0
-    /// Eigen-spectra each class is cross-correlated with. The seed uses only the first; on simulated spectra the
-    /// first galaxy component misses absorption-line galaxies (their true redshift is not among the five peaks),
-    /// so galaxies and quasars use their whole basis and the peak height is the length of the spectrum's
-    /// projection onto it (the χ² a fit at that lag would gain); stars keep the first.
+    /// Eigen-spectra each class is cross-correlated with. The seed uses only the first; here the scan fits the
+    /// whole basis at every lag (its height is the χ² that fit gains), since the first galaxy component alone missed
+    /// the true redshift of real LRGs.
     public var correlationComponents: [SpectralClass: Int] = [.galaxy: PCATemplate.lanes, .qso: PCATemplate.lanes, .star: PCATemplate.lanes]
 
     public init() {}

@@ -31,8 +31,8 @@ extension FitPixels {
             forest = first..<max(first, end)
         }
         precondition(nc <= 4, "the χ² fit takes at most 4 Chebyshev terms")
-        // The sums live in registers: eight rows of the components' normal matrix (the rows past the template's
-        // components stay zero), the Chebyshev cross terms and the right-hand side.
+        // The sums live in registers: up to eight rows of the components' normal matrix (rows past the template's
+        // components are not summed and stay zero), the Chebyshev cross terms and the right-hand side.
         var g0 = SIMD8<Double>.zero, g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0
         var h0 = SIMD8<Double>.zero, h1 = h0, h2 = h0, h3 = h0
         var right = SIMD8<Double>.zero
