@@ -75,6 +75,36 @@ struct ExtractionTests {
         #expect(b > 0.005, "the boxcar sees the neighbours (\(b))")
         #expect(abs(p) * 10 <= abs(b), "profile crosstalk \(p) vs boxcar \(b)")
     }
+
+    @Test func haloRefittedOnAFrameWithDarkFibresRemovesTheirNeighboursLight() throws {
+        let instrument = InstrumentModel.default.scaled(to: .small, slitlets: 6, fibresPerSlitlet: 20)
+        let frames = try FullPitchFlats(instrument: instrument, seed: 83)
+        let layout = frames.optics.layout
+        let traces = FibreTracer(blockWidth: 16, matchRadius: 0.45 * layout.pitch).trace(frames.lit.electrons, nominalRows: layout.fibres.map(\.nominalRow))
+        let traced = Set(traces.map(\.slitPosition))
+        let dark = frames.dark.filter { traced.contains($0 - 1) && traced.contains($0 + 1) && traced.contains($0) }
+        // The flat's fit, with its halo made too faint and narrow: what a uniformly lit flat leaves undetermined.
+        var wrong = FibreProfiles.measure(flat: frames.lit, traces: traces)
+        wrong.shapes = wrong.shapes.map { ProfileShape(coreScale: $0.coreScale, haloFraction: 0.5 * $0.haloFraction, haloRatio: 1.6) }
+        let refined = wrong.refined(on: frames.dimmed, traces: traces)
+        let index = Dictionary(uniqueKeysWithValues: traces.enumerated().map { ($0.element.slitPosition, $0.offset) })
+        func crosstalk(_ profiles: FibreProfiles) -> Double {
+            let s = ProfileExtraction(profiles: profiles).extract(image: frames.dimmed, traces: traces, arm: frames.arm).spectra
+            let w = s.columns
+            let perFibre = dark.map { d -> Double in
+                let f = index[d]!, a = index[d - 1]!, b = index[d + 1]!
+                let ratios = (16..<(w - 16)).map { x in Double(s.flux[f * w + x]) / (0.5 * Double(s.flux[a * w + x] + s.flux[b * w + x])) }
+                return RobustStatistics.median(ratios)!
+            }
+            return perFibre.reduce(0, +) / Double(perFibre.count)
+        }
+        let before = crosstalk(wrong), after = crosstalk(refined)
+        let truth = frames.optics.profile, shape = refined.shapes[0]
+        print("measured: dark-fibre flux / neighbours' with a halo of \(wrong.shapes[0].haloFraction) × 1.6: \(before); refitted on the frame (halo \(shape.haloFraction) × \(shape.haloRatio), truth \(truth.haloFraction) × \(truth.haloWidthRatio)): \(after)")
+        #expect(abs(before) > 1e-3, "the wrong halo leaves \(before) of the neighbours' light")
+        #expect(abs(after) * 5 <= abs(before), "refitted crosstalk \(after) vs \(before)")
+        #expect(abs(shape.haloFraction * shape.haloRatio - truth.haloFraction * truth.haloWidthRatio) < 0.3 * truth.haloFraction * truth.haloWidthRatio)
+    }
 }
 
 /// A fibre flat at the full-scale pitch, and the same lamp with every tenth fibre dark, each read out and

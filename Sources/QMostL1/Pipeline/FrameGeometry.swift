@@ -62,9 +62,29 @@ extension DetrendedArm {
     /// `gaps` from their `profiles` on the provisionally cleaned frame, then the map again with that light taken
     /// out of the gaps.
     mutating func subtractScatteredLight(_ model: ScatteredLight, gaps: ScatteredLightGaps, traces: [FibreTrace], profiles: FibreProfiles) {
-        let light = FibreLightModel.render(gaps.provisional.electrons, free: gaps.free, traces: traces, profiles: profiles)
-        let map = model.map(electrons, free: gaps.free, fibreLight: light)
+        let map = scatteredLight(model, gaps: gaps, traces: traces, profiles: profiles)
         for i in electrons.pixels.indices { electrons.pixels[i] -= map.pixels[i] }
+    }
+
+    /// The scattered-light map at the `gaps` net of the fibres' light the `profiles` predict there.
+    func scatteredLight(_ model: ScatteredLight, gaps: ScatteredLightGaps, traces: [FibreTrace], profiles: FibreProfiles) -> Plane {
+        let light = FibreLightModel.render(gaps.provisional.electrons, free: gaps.free, traces: traces, profiles: profiles)
+        return model.map(electrons, free: gaps.free, fibreLight: light)
+    }
+
+    /// Removes the scattered light of a science frame and returns the `profiles` with their halo refitted on it
+    /// (``FibreProfiles/refined(on:traces:columns:)``): the map made with the flat's halo, the halo refitted on
+    /// the frame less that map, and the map made again with the refitted halo (the fibres' light in the gaps
+    /// depends on it).
+    mutating func subtractScatteredLightRefiningProfiles(_ model: ScatteredLight, traces: [FibreTrace], profiles: FibreProfiles) -> FibreProfiles {
+        let gaps = scatteredLightGaps(model, traces: traces)
+        let first = scatteredLight(model, gaps: gaps, traces: traces, profiles: profiles)
+        for i in electrons.pixels.indices { electrons.pixels[i] -= first.pixels[i] }
+        let refined = profiles.refined(on: self, traces: traces)
+        for i in electrons.pixels.indices { electrons.pixels[i] += first.pixels[i] }
+        let second = scatteredLight(model, gaps: gaps, traces: traces, profiles: refined)
+        for i in electrons.pixels.indices { electrons.pixels[i] -= second.pixels[i] }
+        return refined
     }
 
     /// ``subtractScatteredLight(_:gaps:traces:profiles:)`` with this frame's own gaps.

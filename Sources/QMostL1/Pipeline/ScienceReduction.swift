@@ -31,8 +31,8 @@ public enum ScienceReduction {
             return (try masters.correct(frame, crosstalk: crosstalk), geometry)
         }
         guard case (var image, let geometry)? = try corrected() else { return nil }
-        image.subtractScatteredLight(geometry.scatteredLight, traces: set.traces, profiles: set.profiles)
-        let extracted = ProfileExtraction(profiles: set.profiles).extract(image: image, traces: set.traces, arm: arm)
+        let profiles = image.subtractScatteredLightRefiningProfiles(geometry.scatteredLight, traces: set.traces, profiles: set.profiles)
+        let extracted = ProfileExtraction(profiles: profiles).extract(image: image, traces: set.traces, arm: arm)
         let rebinned = Rebinning.rebin(extracted.spectra, solutions: solution, onto: SpectralGrid.standard(for: geometry.arm(arm)))
         return (rebinned, ArmSummary(arm: arm, fibres: set.traces.count, cosmicRayPixels: extracted.cosmicRays, model: geometry.arm(arm)))
     }

@@ -89,6 +89,29 @@ public struct FibreProfiles: Sendable, Equatable {
         return FibreProfiles(columns: w, rows: h, columnZones: columnZones, rowZones: rowZones, shapes: shapes, chiSquare: chi)
     }
 
+    /// These profiles with their halo refitted on a science `frame` (scattered light removed), seed 9.1.11.
+    ///
+    /// A uniformly lit flat hardly constrains the halo: every fibre's neighbours put the same halo light on it, which
+    /// reads as a little more core. A science frame, where a sky fibre lies beside a star a thousand times brighter,
+    /// shows the wings directly, and they are what leaks into that sky fibre. One correction for the whole detector
+    /// (core scale, halo fraction and halo width, relative to each zone's flat values) is fitted over `columns`
+    /// sampled columns, with the flat's values as a Gaussian prior so a faint frame keeps them.
+    public func refined(on frame: DetrendedArm, traces: [FibreTrace], columns count: Int = 32) -> FibreProfiles {
+        let w = frame.electrons.width, h = frame.electrons.height
+        guard w == columns, h == rows, !traces.isEmpty else { return self }
+        let mid = 0.5 * Double(w - 1)
+        let fitter = ProfileFitter(flat: frame, traces: traces.sorted { $0.row(at: mid) < $1.row(at: mid) })
+        let margin = min(8, w / 4)
+        // Prior widths: the core scale to 3%, the halo's logit fraction and log excess width to e^±0.7.
+        let prior = [0.03, 0.7, 0.7]
+        let fitted = fitter.fit(columns: Self.spread(margin, w - margin, count), rows: 0..<h, start: [0, 0, 0], step: [0.02, 0.3, 0.2],
+                                baseProfiles: self, penalty: { p in zip(p, prior).reduce(0) { $0 + ($1.0 / $1.1) * ($1.0 / $1.1) } },
+                                shapes: { p, base in base.adjusted(by: p) })
+        var refined = self
+        refined.shapes = shapes.map { $0.adjusted(by: fitted.parameters) }
+        return refined
+    }
+
     /// `n` columns evenly spread over [lo, hi).
     static func spread(_ lo: Int, _ hi: Int, _ n: Int) -> [Int] {
         let count = max(1, min(n, hi - lo))
@@ -118,11 +141,27 @@ struct ProfileFitter {
         var fibres: [Int]
         var centres: [Double]
         var traceSigmas: [Double]
+        var bases: [ProfileShape]
         var counted: [Int]
     }
 
+    /// The one shape for every fibre of the `rows` that minimises χ² over the columns `xs`, from `start`.
     func fit(columns xs: [Int], rows: Range<Int>, start: ProfileShape) -> (shape: ProfileShape, chiSquare: Double) {
+        func shape(_ p: [Double]) -> ProfileShape {
+            ProfileShape(coreScale: exp(p[0]), haloFraction: 0.5 / (1 + exp(-p[1])), haloRatio: 1.2 + exp(p[2]))
+        }
+        let p0 = [log(start.coreScale), log(start.haloFraction / (0.5 - start.haloFraction)), log(max(start.haloRatio - 1.2, 0.05))]
+        let fitted = fit(columns: xs, rows: rows, start: p0, step: [0.05, 0.4, 0.2]) { p, _ in shape(p) }
+        return (shape(fitted.parameters), fitted.chiSquare)
+    }
+
+    /// The parameters minimising χ² + `penalty` over the columns `xs` of the `rows`, from `p0`: `shapes(p, base)`
+    /// gives a fibre's shape from the parameters and `base`, its shape in `baseProfiles` (a placeholder without).
+    func fit(columns xs: [Int], rows: Range<Int>, start p0: [Double], step: [Double], baseProfiles: FibreProfiles? = nil,
+             penalty: ([Double]) -> Double = { _ in 0 },
+             shapes: ([Double], ProfileShape) -> ProfileShape) -> (parameters: [Double], chiSquare: Double) {
         let h = flat.electrons.height, w = flat.electrons.width
+        let placeholder = ProfileShape(coreScale: 1, haloFraction: 0, haloRatio: 2)
         // The fibres modelled in each column: those within reach of the counted rows.
         var columns: [Column] = []
         for x in xs {
@@ -141,7 +180,8 @@ struct ProfileFitter {
                 let cr = Int(c.rounded())
                 for y in max(0, cr - halfWidth)...min(h - 1, cr + halfWidth) where rows.contains(y) { counted.insert(y) }
             }
-            columns.append(Column(x: x, fibres: fibres, centres: centres, traceSigmas: sigmas, counted: counted.sorted()))
+            let bases = centres.map { baseProfiles?.shape(column: xd, row: $0) ?? placeholder }
+            columns.append(Column(x: x, fibres: fibres, centres: centres, traceSigmas: sigmas, bases: bases, counted: counted.sorted()))
         }
         let maxFibres = columns.map(\.fibres.count).max() ?? 1
         let model = ColumnModel(rows: h, fibres: maxFibres, band: 3, window: 2 * halfWidth + 1)
@@ -159,12 +199,13 @@ struct ProfileFitter {
             }
         }
 
-        func chiSquare(_ shape: ProfileShape, flagging: Bool) -> (sum: Double, points: Int) {
+        func chiSquare(_ p: [Double], flagging: Bool) -> (sum: Double, points: Int) {
             var total = 0.0, points = 0
             NormalCDF.table.withUnsafeBufferPointer { t in
                 for (ci, col) in columns.enumerated() {
                     model.fibres = col.fibres.count
                     for n in 0..<col.fibres.count {
+                        let shape = shapes(p, col.bases[n])
                         model.setProfile(n, centre: col.centres[n], sigma: shape.coreSigma(traceSigma: col.traceSigmas[n]),
                                          halfWidth: halfWidth, shape: shape, t)
                     }
@@ -193,18 +234,14 @@ struct ProfileFitter {
             return (total, points)
         }
 
-        func shape(_ p: [Double]) -> ProfileShape {
-            ProfileShape(coreScale: exp(p[0]), haloFraction: 0.5 / (1 + exp(-p[1])), haloRatio: 1.2 + exp(p[2]))
-        }
-        let p0 = [log(start.coreScale), log(start.haloFraction / (0.5 - start.haloFraction)), log(max(start.haloRatio - 1.2, 0.05))]
         var best = p0
-        _ = chiSquare(shape(best), flagging: true)
+        _ = chiSquare(best, flagging: true)
         for _ in 0..<2 {
-            best = Simplex.minimise({ chiSquare(shape($0), flagging: false).sum }, start: best, step: [0.05, 0.4, 0.2],
+            best = Simplex.minimise({ chiSquare($0, flagging: false).sum + penalty($0) }, start: best, step: step,
                                     tolerance: 1e-8, evaluations: 200).point
-            _ = chiSquare(shape(best), flagging: true)
+            _ = chiSquare(best, flagging: true)
         }
-        let final = chiSquare(shape(best), flagging: false)
-        return (shape(best), final.sum / Double(max(1, final.points - 3)))
+        let final = chiSquare(best, flagging: false)
+        return (best, final.sum / Double(max(1, final.points - p0.count)))
     }
 }

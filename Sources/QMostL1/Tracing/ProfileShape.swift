@@ -17,6 +17,14 @@ public struct ProfileShape: Sendable, Equatable {
         self.haloRatio = haloRatio
     }
 
+    /// This shape changed by `p`: the core scale times e^p₀, the halo fraction's logit (of twice the fraction, which
+    /// stays below ½) plus p₁, and the halo's excess width over 1.2 core σ times e^p₂ (the fitter's parameters).
+    func adjusted(by p: [Double]) -> ProfileShape {
+        let f = min(max(haloFraction, 1e-6), 0.5 - 1e-6)
+        return ProfileShape(coreScale: coreScale * exp(p[0]), haloFraction: 0.5 / (1 + exp(-(log(f / (0.5 - f)) + p[1]))),
+                            haloRatio: 1.2 + max(haloRatio - 1.2, 0.05) * exp(p[2]))
+    }
+
     /// Core σ (rows) for a tracer width `traceSigma` (the σ of a three-row fit, which includes the pixel).
     @inline(__always)
     public func coreSigma(traceSigma: Double) -> Double {
