@@ -51,26 +51,13 @@ struct ExtractionTests {
         let frames = try FullPitchFlats(instrument: instrument, seed: 81)
         let layout = frames.optics.layout
         #expect(layout.pitch < 7.5)
-        let traces = FibreTracer(blockWidth: 16, matchRadius: 0.45 * layout.pitch).trace(frames.lit.electrons, nominalRows: layout.fibres.map(\.nominalRow))
-        let traced = Set(traces.map(\.slitPosition))
-        // Dark fibres: every tenth, with both neighbours traced (lit) in the same slitlet.
-        let dark = frames.dark.filter { traced.contains($0 - 1) && traced.contains($0 + 1) && traced.contains($0) }
-        #expect(dark.count >= 6, "\(dark.count) dark fibres between lit ones")
+        let traces = frames.traces
+        #expect(frames.tracedDark.count >= 6, "\(frames.tracedDark.count) dark fibres between lit ones")
         let profiles = FibreProfiles.measure(flat: frames.lit, traces: traces)
         let profile = ProfileExtraction(profiles: profiles).extract(image: frames.dimmed, traces: traces, arm: frames.arm).spectra
         let boxcar = BoxcarExtraction(halfWidth: 0.5 * layout.pitch).extract(frames.dimmed, traces: traces, arm: frames.arm)
-        let index = Dictionary(uniqueKeysWithValues: traces.enumerated().map { ($0.element.slitPosition, $0.offset) })
-        func crosstalk(_ s: ExtractedSpectra) -> Double {
-            let w = s.columns
-            let perFibre = dark.map { d -> Double in
-                let f = index[d]!, a = index[d - 1]!, b = index[d + 1]!
-                let ratios = (16..<(w - 16)).map { x in Double(s.flux[f * w + x]) / (0.5 * Double(s.flux[a * w + x] + s.flux[b * w + x])) }
-                return RobustStatistics.median(ratios)!
-            }
-            return perFibre.reduce(0, +) / Double(perFibre.count)
-        }
-        let p = crosstalk(profile), b = crosstalk(boxcar)
-        print("measured: dark-fibre flux / neighbours' at pitch \(layout.pitch): boxcar ±\(0.5 * layout.pitch) rows \(b), profile extraction \(p) (\(dark.count) dark fibres), reduction \(abs(b / p))×")
+        let p = frames.crosstalk(profile), b = frames.crosstalk(boxcar)
+        print("measured: dark-fibre flux / neighbours' at pitch \(layout.pitch): boxcar ±\(0.5 * layout.pitch) rows \(b), profile extraction \(p) (\(frames.tracedDark.count) dark fibres), reduction \(abs(b / p))×")
         print("measured: profile shapes \(profiles.shapes.map { String(format: "core %.3f halo %.3f × %.2f", $0.coreScale, $0.haloFraction, $0.haloRatio) })")
         #expect(b > 0.005, "the boxcar sees the neighbours (\(b))")
         #expect(abs(p) * 10 <= abs(b), "profile crosstalk \(p) vs boxcar \(b)")
@@ -79,24 +66,13 @@ struct ExtractionTests {
     @Test func haloRefittedOnAFrameWithDarkFibresRemovesTheirNeighboursLight() throws {
         let instrument = InstrumentModel.default.scaled(to: .small, slitlets: 6, fibresPerSlitlet: 20)
         let frames = try FullPitchFlats(instrument: instrument, seed: 83)
-        let layout = frames.optics.layout
-        let traces = FibreTracer(blockWidth: 16, matchRadius: 0.45 * layout.pitch).trace(frames.lit.electrons, nominalRows: layout.fibres.map(\.nominalRow))
-        let traced = Set(traces.map(\.slitPosition))
-        let dark = frames.dark.filter { traced.contains($0 - 1) && traced.contains($0 + 1) && traced.contains($0) }
+        let traces = frames.traces
         // The flat's fit, with its halo made too faint and narrow: what a uniformly lit flat leaves undetermined.
         var wrong = FibreProfiles.measure(flat: frames.lit, traces: traces)
         wrong.shapes = wrong.shapes.map { ProfileShape(coreScale: $0.coreScale, haloFraction: 0.5 * $0.haloFraction, haloRatio: 1.6) }
         let refined = wrong.refined(on: frames.dimmed, traces: traces)
-        let index = Dictionary(uniqueKeysWithValues: traces.enumerated().map { ($0.element.slitPosition, $0.offset) })
         func crosstalk(_ profiles: FibreProfiles) -> Double {
-            let s = ProfileExtraction(profiles: profiles).extract(image: frames.dimmed, traces: traces, arm: frames.arm).spectra
-            let w = s.columns
-            let perFibre = dark.map { d -> Double in
-                let f = index[d]!, a = index[d - 1]!, b = index[d + 1]!
-                let ratios = (16..<(w - 16)).map { x in Double(s.flux[f * w + x]) / (0.5 * Double(s.flux[a * w + x] + s.flux[b * w + x])) }
-                return RobustStatistics.median(ratios)!
-            }
-            return perFibre.reduce(0, +) / Double(perFibre.count)
+            frames.crosstalk(ProfileExtraction(profiles: profiles).extract(image: frames.dimmed, traces: traces, arm: frames.arm).spectra)
         }
         let before = crosstalk(wrong), after = crosstalk(refined)
         let truth = frames.optics.profile, shape = refined.shapes[0]
@@ -116,6 +92,10 @@ struct FullPitchFlats {
     let lit: DetrendedArm
     let dimmed: DetrendedArm
     let dark: [Int]
+    /// The lit flat's traces.
+    let traces: [FibreTrace]
+    /// The dark fibres traced with both neighbours (lit) in the same slitlet.
+    let tracedDark: [Int]
 
     init(instrument: InstrumentModel, seed: UInt64) throws {
         let counts = NightPlan.Counts(biases: 3, darks: 0, ledLevels: [], fibreFlats: 1, arcs: 0, fabryPerots: 0, twilightFlats: 0,
@@ -150,5 +130,21 @@ struct FullPitchFlats {
         }
         lit = detrended(darkFibres: [], salt: 1)
         dimmed = detrended(darkFibres: Set(dark), salt: 2)
+        traces = FibreTracer(blockWidth: 16, matchRadius: 0.45 * optics.layout.pitch).trace(lit.electrons, nominalRows: fibres.map(\.nominalRow))
+        let traced = Set(traces.map(\.slitPosition))
+        tracedDark = dark.filter { traced.contains($0 - 1) && traced.contains($0 + 1) && traced.contains($0) }
+    }
+
+    /// The mean over ``tracedDark`` of each dark fibre's median flux over its neighbours' mean, from `s` extracted
+    /// from ``dimmed`` with ``traces``.
+    func crosstalk(_ s: ExtractedSpectra) -> Double {
+        let index = Dictionary(uniqueKeysWithValues: traces.enumerated().map { ($0.element.slitPosition, $0.offset) })
+        let w = s.columns
+        let perFibre = tracedDark.map { d -> Double in
+            let f = index[d]!, a = index[d - 1]!, b = index[d + 1]!
+            let ratios = (16..<(w - 16)).map { x in Double(s.flux[f * w + x]) / (0.5 * Double(s.flux[a * w + x] + s.flux[b * w + x])) }
+            return RobustStatistics.median(ratios)!
+        }
+        return perFibre.reduce(0, +) / Double(perFibre.count)
     }
 }

@@ -61,12 +61,10 @@ public struct FibreProfiles: Sendable, Equatable {
                                columnsPerZone: Int = 24) -> FibreProfiles {
         let w = flat.electrons.width, h = flat.electrons.height
         let start = ProfileShape(coreScale: 1, haloFraction: 0.05, haloRatio: 2)
-        let mid = 0.5 * Double(w - 1)
-        let ordered = traces.sorted { $0.row(at: mid) < $1.row(at: mid) }
-        guard !ordered.isEmpty else {
+        guard !traces.isEmpty else {
             return FibreProfiles(columns: w, rows: h, columnZones: 1, rowZones: 1, shapes: [start], chiSquare: [.nan])
         }
-        let fitter = ProfileFitter(flat: flat, traces: ordered)
+        let fitter = ProfileFitter(flat: flat, traces: traces)
         let margin = min(8, w / 4)
         let global = fitter.fit(columns: spread(margin, w - margin, columnsPerZone), rows: 0..<h, start: start)
         var shapes: [ProfileShape] = [], chi: [Double] = []
@@ -75,7 +73,7 @@ public struct FibreProfiles: Sendable, Equatable {
                 let x0 = max(margin, cz * w / columnZones), x1 = min(w - margin, (cz + 1) * w / columnZones)
                 let rowRange = (rz * h / rowZones)..<((rz + 1) * h / rowZones)
                 let xm = 0.5 * Double(x0 + x1)
-                let inside = ordered.filter { rowRange.contains(Int($0.row(at: xm).rounded())) }.count
+                let inside = traces.filter { rowRange.contains(Int($0.row(at: xm).rounded())) }.count
                 if inside < 3 || x1 - x0 < 4 || columnZones * rowZones == 1 {
                     shapes.append(global.shape)
                     chi.append(global.chiSquare)
@@ -99,8 +97,7 @@ public struct FibreProfiles: Sendable, Equatable {
     public func refined(on frame: DetrendedArm, traces: [FibreTrace], columns count: Int = 32) -> FibreProfiles {
         let w = frame.electrons.width, h = frame.electrons.height
         guard w == columns, h == rows, !traces.isEmpty else { return self }
-        let mid = 0.5 * Double(w - 1)
-        let fitter = ProfileFitter(flat: frame, traces: traces.sorted { $0.row(at: mid) < $1.row(at: mid) })
+        let fitter = ProfileFitter(flat: frame, traces: traces)
         let margin = min(8, w / 4)
         // Prior widths: the core scale to 3%, the halo's logit fraction and log excess width to e^±0.7.
         let prior = [0.03, 0.7, 0.7]
@@ -129,8 +126,8 @@ struct ProfileFitter {
 
     init(flat: DetrendedArm, traces: [FibreTrace]) {
         self.flat = flat
-        self.traces = traces
         let mid = 0.5 * Double(flat.electrons.width - 1)
+        self.traces = traces.sorted { $0.row(at: mid) < $1.row(at: mid) }
         let widest = traces.map { $0.sigma(at: mid) }.max() ?? 1.5
         halfWidth = min(24, max(6, Int((8 * widest).rounded(.up))))
     }
@@ -147,12 +144,8 @@ struct ProfileFitter {
 
     /// The one shape for every fibre of the `rows` that minimises χ² over the columns `xs`, from `start`.
     func fit(columns xs: [Int], rows: Range<Int>, start: ProfileShape) -> (shape: ProfileShape, chiSquare: Double) {
-        func shape(_ p: [Double]) -> ProfileShape {
-            ProfileShape(coreScale: exp(p[0]), haloFraction: 0.5 / (1 + exp(-p[1])), haloRatio: 1.2 + exp(p[2]))
-        }
-        let p0 = [log(start.coreScale), log(start.haloFraction / (0.5 - start.haloFraction)), log(max(start.haloRatio - 1.2, 0.05))]
-        let fitted = fit(columns: xs, rows: rows, start: p0, step: [0.05, 0.4, 0.2]) { p, _ in shape(p) }
-        return (shape(fitted.parameters), fitted.chiSquare)
+        let fitted = fit(columns: xs, rows: rows, start: [0, 0, 0], step: [0.05, 0.4, 0.2]) { p, _ in start.adjusted(by: p) }
+        return (start.adjusted(by: fitted.parameters), fitted.chiSquare)
     }
 
     /// The parameters minimising χ² + `penalty` over the columns `xs` of the `rows`, from `p0`: `shapes(p, base)`
