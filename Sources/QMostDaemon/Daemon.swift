@@ -24,6 +24,7 @@ public struct Daemon: Sendable {
 
     /// Runs until a shutdown signal or, with `untilIdle`, until the spool is drained and no job is ready.
     public func run(untilIdle: Bool = false) async throws {
+        StartupSignals.trap()
         try Installation.prepare(configuration)
         let lock = try InstanceLock(path: configuration.lockPath)
         defer { withExtendedLifetime(lock) {} }
@@ -38,6 +39,7 @@ public struct Daemon: Sendable {
         let context = StageContext(configuration: configuration, repository: repository, scheduler: scheduler, logger: logger)
         let engine = JobEngine(context: context, runners: JobEngine.runners(for: configuration))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: StartupSignalService(), successTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: engine),
             .init(service: HeartbeatService(repository: repository)),
         ]

@@ -13,6 +13,24 @@ import Glibc
 /// repository exactly once, the spool is empty and the database is intact.
 @Suite(.serialized)
 struct CrashSafetyTests {
+    /// `systemctl stop` right after a start: a SIGTERM while the daemon is still starting (after it logged
+    /// its start, before its services run) must still end in a clean exit, not death by the signal.
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermWhileStartingExitsCleanly() throws {
+        let inst = try TestInstallation(label: "qmost-early-term")
+        for attempt in 1...5 {
+            let before = try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'daemon.started'")
+            let daemon = try inst.startDaemon()
+            let started = try inst.waitUntil(timeout: 30, every: 0.002) {
+                try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'daemon.started'") > before
+            }
+            daemon.signal(SIGTERM)
+            let status = daemon.wait(timeout: 30)
+            #expect(started && status == 0, "attempt \(attempt): exit \(status.map(String.init) ?? "none"); log:\n\(daemon.output.suffix(1500))")
+        }
+        #expect(try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'daemon.stopped'") == 5)
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func sigkillAtRandomMomentsLosesAndDuplicatesNothing() async throws {
         let inst = try TestInstallation(label: "qmost-crash")

@@ -45,7 +45,7 @@ struct L1DaemonTests {
 
     @Test(.timeLimit(.minutes(10)))
     func aNightInTheSpoolBecomesMastersAndSpectraAndABetterBiasReReducesOnlyWhatItImproves() throws {
-        let inst = try TestInstallation(yaml: "stages:\n  l1: {quiet_period_s: 4}", label: "qmost-l1")
+        let inst = try TestInstallation(yaml: "stages:\n  l1: {quiet_period_s: 4}", engine: TestInstallation.reductionEngine, label: "qmost-l1")
         let daemon = try inst.startDaemon()
         defer { daemon.signal(SIGTERM); _ = daemon.wait(timeout: 30) }
 
@@ -167,7 +167,7 @@ struct L1DaemonTests {
         // Only night 2 was ever re-reduced (how often depends on how the late biases' ingests fell into the quiet period).
         let rereduced2 = try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'l1.rereduced' AND night = '2026-11-21'")
         #expect(try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'l1.rereduced' AND night = '2026-11-20'") == 0 && rereduced2 >= 1,
-                "re-reductions of night 2: \(rereduced2)")
+                "re-reductions of night 2: \(rereduced2); leases and re-reductions in the log: \(daemon.output.split(separator: "\n").filter { $0.contains("lease") || $0.contains("re-reduced") })")
     }
 
     /// The deep stacks by path: how many exposures each combines and its checksum.

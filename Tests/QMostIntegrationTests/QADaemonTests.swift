@@ -53,7 +53,7 @@ struct QADaemonTests {
     func aCleanNightPassesAndFaultyNightsFailTheirTestsMailOnceAndWaitForAnExemption() throws {
         let sink = try SMTPSink()
         try sink.start()
-        let inst = try TestInstallation(yaml: Self.yaml(sink), label: "qmost-qa")
+        let inst = try TestInstallation(yaml: Self.yaml(sink), engine: TestInstallation.reductionEngine, label: "qmost-qa")
         let daemon = try inst.startDaemon()
         defer { inst.stop(daemon) }
 
@@ -142,7 +142,7 @@ struct QADaemonTests {
     func anArmLeftWithoutSkySubtractionFailsItsSkyTestsAndOnlyThatArms() throws {
         let sink = try SMTPSink()
         try sink.start()
-        let inst = try TestInstallation(yaml: Self.yaml(sink, l1: "quiet_period_s: 4, parameters: {no_sky_subtraction: LRS-A/RED}"), label: "qmost-qa-nosky")
+        let inst = try TestInstallation(yaml: Self.yaml(sink, l1: "quiet_period_s: 4, parameters: {no_sky_subtraction: LRS-A/RED}"), engine: TestInstallation.reductionEngine, label: "qmost-qa-nosky")
         let daemon = try inst.startDaemon()
         defer { inst.stop(daemon) }
         let night = "2026-11-20"

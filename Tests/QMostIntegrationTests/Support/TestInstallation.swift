@@ -31,6 +31,11 @@ final class TestInstallation: @unchecked Sendable {  // set up once; daemon hand
         repository = try Repository(path: "\(root)/qmost.db")
     }
 
+    /// Engine overrides for tests that reduce whole nights and count what ran: the default 3 s lease keeps the
+    /// crash tests quick to reap, but a debug build reducing on both cores can miss a heartbeat by that much,
+    /// and a reaped lease reruns a job (correctly, but it adds a run those tests count).
+    static let reductionEngine = "lease_s: 20"
+
     /// `a: 1, b: 2` merged with overrides `b: 3, c: 4` -> `a: 1, b: 3, c: 4` (flat scalar keys only).
     static func merge(_ base: String, _ overrides: String) -> String {
         func pairs(_ s: String) -> [(String, String)] {
@@ -74,11 +79,11 @@ final class TestInstallation: @unchecked Sendable {  // set up once; daemon hand
     }
 
     /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-    func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    func waitUntil(timeout: Double, every interval: Double = 0.05, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             if try condition() { return true }
-            usleep(50_000)
+            usleep(UInt32(interval * 1e6))
         } while Date() < deadline
         return try condition()
     }

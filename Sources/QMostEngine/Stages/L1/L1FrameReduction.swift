@@ -67,7 +67,7 @@ struct L1FrameReduction {
         }
         let tiers = used.map { "\($0.kind) \($0.tier)" }.joined(separator: ", ")
         do {
-            let sha = try ContentHasher.sha256(path: path).hex
+            let sha = try await BlockingWork.sha256(of: path)
             let now = Date().timestamp
             let seconds = Date().timeIntervalSince(started)
             try await context.repository.pool.write { [job, context] db in

@@ -153,7 +153,7 @@ struct L1NightCalibration {
             throw .retriable("writing \(relative): \(error)")
         }
         do {
-            let sha = try ContentHasher.sha256(path: path).hex
+            let sha = try await BlockingWork.sha256(of: path)
             let now = Date().timestamp
             let seconds = Date().timeIntervalSince(started)
             try await context.repository.pool.write { [job, night] db in

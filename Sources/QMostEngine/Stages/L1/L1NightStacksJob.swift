@@ -144,7 +144,7 @@ struct L1NightStacksJob {
         }
         let hashes: [String]
         do {
-            hashes = try (targets + (containerInputs.isEmpty ? [] : [container])).map { try ContentHasher.sha256(path: config.resolve($0)).hex }
+            hashes = try await BlockingWork.sha256(of: (targets + (containerInputs.isEmpty ? [] : [container])).map(config.resolve))
         } catch {
             throw .retriable("hashing the stacks of \(night.iso): \(error)")
         }

@@ -111,7 +111,7 @@ struct L1ObservingBlockJob {
         }
         let records: [(ObservingBlockProducts.Written, String)]
         do {
-            records = try written.map { w in (w, try ContentHasher.sha256(path: w.path).hex) }
+            records = Array(zip(written, try await BlockingWork.sha256(of: written.map(\.path))))
         } catch {
             throw .retriable("hashing the products of OB \(obID): \(error)")
         }

@@ -109,10 +109,11 @@ public struct QAStage: StageRunner {
         let exposures = recorded.count, stackIDs = found.stacks.map(\.product.id!)
         do {
             // Hashed before the write transaction, which must not wait on file I/O.
-            let hashed = try recorded.map { r, paths in (r, try paths.map { ($0, try ContentHasher.sha256(path: config.resolve($0)).hex) }) }
-            let stackHashes = try stackTable.map { base in
-                try ["json", "txt"].map { ext in (ext, base + "." + ext, try ContentHasher.sha256(path: config.resolve(base + "." + ext)).hex) }
-            } ?? []
+            var hashing: [(Reduced, [(String, String)])] = []
+            for (r, paths) in recorded { hashing.append((r, Array(zip(paths, try await BlockingWork.sha256(of: paths.map(config.resolve)))))) }
+            let hashed = hashing
+            let stackPaths = stackTable.map { base in ["json", "txt"].map { ext in (ext, base + "." + ext) } } ?? []
+            let stackHashes = zip(stackPaths, try await BlockingWork.sha256(of: stackPaths.map { config.resolve($0.1) })).map { ($0.0, $0.1, $1) }
             try await context.repository.pool.write { [job] db in
                 let now = Date().timestamp
                 for (ext, path, sha) in stackHashes {
