@@ -28,6 +28,9 @@ struct BenchMain {
         if only == nil || only == "redshift" {
             results += try await withScratchDirectory(scratch, "redshift") { try RedshiftBench(quick: quick).run(in: $0) }
         }
+        if only == nil || only == "rv" {
+            results += try await withScratchDirectory(scratch, "rv") { try VelocityBench(quick: quick).run(in: $0) }
+        }
         if only == nil || only == "hash" {
             results += try await withScratchDirectory(scratch, "hash") { try HashBench(quick: quick).run(in: $0) }
         }

@@ -7,7 +7,38 @@ import QMostL2
 struct L2Command: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "l2", abstract: "Run an L2 module on L1 files (Phase 3 spectra, joined or per arm, and night containers).",
-        subcommands: [Redshift.self])
+        subcommands: [Redshift.self, RadialVelocity.self])
+
+    /// The redrock templates in `dir` (or `$QMOSTD_TEMPLATES`).
+    static func templates(from dir: String?) throws -> [PCATemplate] {
+        guard let dir = dir ?? ProcessInfo.processInfo.environment["QMOSTD_TEMPLATES"] else {
+            throw CLIError("no templates: pass --templates DIR (a folder of redrock rrtemplate-*.fits) or set QMOSTD_TEMPLATES")
+        }
+        do { return try RedrockTemplateFile.readAll(directory: dir) } catch { throw CLIError("\(error)") }
+    }
+
+    /// Calls `body` with every spectrum of `files` in order; night containers are read a batch at a time (a whole
+    /// night does not fit in memory), with progress on stderr under `label` when one is given.
+    static func forEachSpectrum(_ files: [String], label: String?, _ body: (L2Spectrum) throws -> Void) throws {
+        var done = 0
+        for file in files {
+            do {
+                try L2SpectrumReader.forEachBatch(file) { batch in
+                    for spectrum in batch { try body(spectrum) }
+                    done += batch.count
+                    if let label, batch.count > 1 {
+                        FileHandle.standardError.write(Data("\(label): \(done) spectra measured\n".utf8))
+                    }
+                }
+            } catch {
+                throw CLIError(error.description)
+            }
+        }
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
 
     /// `qmostd l2 redshift FILE...`: 4XP-Z (seed 10.2.1.2.3).
     struct Redshift: ParsableCommand {
@@ -21,11 +52,7 @@ struct L2Command: ParsableCommand {
         @Flag(help: "One JSON object per spectrum, one per line.") var json = false
 
         func run() throws {
-            guard let dir = templates ?? ProcessInfo.processInfo.environment["QMOSTD_TEMPLATES"] else {
-                throw CLIError("no templates: pass --templates DIR (a folder of redrock rrtemplate-*.fits) or set QMOSTD_TEMPLATES")
-            }
-            let finder: RedshiftFinder
-            do { finder = RedshiftFinder(templates: try RedrockTemplateFile.readAll(directory: dir)) } catch { throw CLIError("\(error)") }
+            let finder = RedshiftFinder(templates: try L2Command.templates(from: templates))
             var redshiftPrior: RedshiftPrior?
             if let prior {
                 let parts = prior.split(separator: ":").compactMap { Double($0) }
@@ -33,44 +60,25 @@ struct L2Command: ParsableCommand {
                 redshiftPrior = RedshiftPrior(mean: parts[0], sigma: parts[1])
             }
             if !json {
-                print(Self.pad("spectrum", 50) + "         z      zerr " + Self.pad("template", 9) + "  S/N/A   dchi2  flags  alternatives")
+                print(L2Command.pad("spectrum", 50) + "         z      zerr " + L2Command.pad("template", 9) + "  S/N/A   dchi2  flags  alternatives")
             }
-            // Night containers are read a batch at a time: a whole night does not fit in memory.
-            let done = Counter()
-            for file in files {
-                do {
-                    try L2SpectrumReader.forEachBatch(file) { batch in
-                        for spectrum in batch {
-                            let r = finder.measure(spectrum, prior: redshiftPrior)
-                            print(json ? try Self.json(spectrum, r) : Self.line(spectrum, r))
-                        }
-                        done.value += batch.count
-                        if !json && batch.count > 1 {
-                            FileHandle.standardError.write(Data("redshift: \(done.value) spectra measured\n".utf8))
-                        }
-                    }
-                } catch {
-                    throw CLIError(error.description)
-                }
+            try L2Command.forEachSpectrum(files, label: json ? nil : "redshift") { spectrum in
+                let r = finder.measure(spectrum, prior: redshiftPrior)
+                print(json ? try Self.json(spectrum, r) : Self.line(spectrum, r))
             }
         }
 
-        final class Counter { var value = 0 }
 
         static func line(_ s: L2Spectrum, _ r: RedshiftResult) -> String {
             let label = (s.label as NSString).lastPathComponent
             let alternatives = r.alternatives.map { "\($0.spectralClass.rawValue) " + String(format: "%.5f (%.2f)", $0.redshift, $0.confidence) }
             let flagNames = r.flags.isEmpty ? "" : "  [\(r.flags.names.joined(separator: ","))]"
             guard let b = r.best else {
-                return pad(label, 50) + "         -         - " + pad("-", 9) + String(format: " %6.2f       - %6d", s.perAngstrom(r.medianSNRPerPixel), Int(r.flags.rawValue)) + flagNames
+                return L2Command.pad(label, 50) + "         -         - " + L2Command.pad("-", 9) + String(format: " %6.2f       - %6d", s.perAngstrom(r.medianSNRPerPixel), Int(r.flags.rawValue)) + flagNames
             }
-            return pad(label, 50) + String(format: " %9.6f %9.2g ", b.redshift, b.error) + pad(b.template, 9)
+            return L2Command.pad(label, 50) + String(format: " %9.6f %9.2g ", b.redshift, b.error) + L2Command.pad(b.template, 9)
                 + String(format: " %6.2f %7.1f %6d  ", s.perAngstrom(r.medianSNRPerPixel), r.deltaChiSquare, Int(r.flags.rawValue))
                 + alternatives.joined(separator: "; ") + flagNames
-        }
-
-        static func pad(_ text: String, _ width: Int) -> String {
-            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
         }
 
         static func json(_ s: L2Spectrum, _ r: RedshiftResult) throws -> String {

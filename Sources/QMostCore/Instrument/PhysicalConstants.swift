@@ -6,6 +6,8 @@ public enum PhysicalConstants {
     public static let hcErgAngstrom = 6.62607015e-27 * 2.99792458e18
     /// Speed of light in Å/s (exact).
     public static let speedOfLightAngstromPerSecond = 2.99792458e18
+    /// Speed of light in km/s (exact), the unit of radial velocities.
+    public static let speedOfLightKmPerSecond = 299_792.458
 
     /// F_λ in erg/s/cm²/Å of an AB magnitude at `wavelength` (Å): F_ν = 10^(−0.4(m + 48.60)) erg/s/cm²/Hz
     /// (Oke & Gunn 1983), F_λ = F_ν c/λ².

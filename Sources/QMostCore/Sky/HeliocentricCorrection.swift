@@ -38,7 +38,7 @@ public struct ObservingSite: Sendable, Equatable {
 /// (TAI − UTC = 37 s since 2017).
 public enum HeliocentricCorrection {
     /// Speed of light in km/s.
-    public static let speedOfLight = 299_792.458
+    public static let speedOfLight = PhysicalConstants.speedOfLightKmPerSecond
     /// TT − UTC in seconds (32.184 s + 37 leap seconds, valid since 2017-01-01).
     public static let ttMinusUTC = 69.184
     /// The astronomical unit in km (IAU 2012).

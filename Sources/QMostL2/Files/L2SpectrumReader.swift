@@ -47,6 +47,24 @@ public enum L2SpectrumReader {
         }
     }
 
+    /// The frame a header gives: `SPECSYS` 'HELIOCEN' or 'BARYCENT' is heliocentric; anything else (or none) is
+    /// topocentric, corrected from `MJD-OBS`, `RA` and `DEC` when the header has them.
+    static func frame(_ headers: [FITSHeader]) -> VelocityFrame {
+        let system = headers.lazy.compactMap { $0.string("SPECSYS") }.first?.trimmingCharacters(in: .whitespaces).uppercased() ?? ""
+        if system == "HELIOCEN" || system == "BARYCENT" { return .heliocentric }
+        func value(_ key: String) -> Double? { headers.lazy.compactMap { $0.double(key) }.first }
+        guard let mjd = value("MJD-OBS"), let ra = value("RA"), let dec = value("DEC") else { return .topocentric(correction: nil) }
+        return .topocentric(correction: HeliocentricCorrection.velocity(mjd: mjd, ra: ra, dec: dec))
+    }
+
+    /// Each container row's frame from FIBMETATAB's SPECSYS (heliocentric when the column is missing: our
+    /// containers hold heliocentric spectra, and others carry their headers' SPECSYS per row).
+    static func containerFrames(_ file: FITSFile, rows: Int) throws -> [VelocityFrame] {
+        guard let meta = try? file.moveTo(extname: "FIBMETATAB"), let systems = try? file.readStringColumn("SPECSYS", hdu: meta).values,
+              systems.count == rows else { return [.heliocentric] }
+        return systems.map { $0.trimmingCharacters(in: .whitespaces).uppercased() == "TOPOCENT" ? .topocentric(correction: nil) : .heliocentric }
+    }
+
     static func readContainer(_ file: FITSFile, table: Int, primary: FITSHeader, path: String,
                               _ body: ([L2Spectrum]) throws -> Void) throws {
         guard let meta = try? file.moveTo(extname: "FIBMETATAB") else {
@@ -79,6 +97,7 @@ public enum L2SpectrumReader {
         guard toAngstrom.isFinite else { throw FileProblem(path: path, problem: "WAVE unit '\(wave.unit ?? "")' is neither Angstrom nor nm") }
         let cname = primary.string("CNAME")?.trimmingCharacters(in: .whitespaces) ?? ""
         let uid = primary.int("SPECUID") ?? 0
+        let frames = try identities == nil ? [frame([primary, header])] : containerFrames(file, rows: rows)
         var start = 0
         while start < rows {
             let band = start..<min(rows, start + batch)
@@ -107,7 +126,7 @@ public enum L2SpectrumReader {
                     cname: identities?.cnames[row] ?? cname, spectrumUID: identities?.uids[row] ?? uid,
                     resolution: step < 0.1 ? .high : .low,
                     wavelength: vacuum ? lam : lam.map { PhysicalConstants.vacuumWavelength(fromAir: $0) },
-                    flux: fl, inverseVariance: ivar))
+                    flux: fl, inverseVariance: ivar, frame: frames.count == rows ? frames[row] : frames[0]))
             }
             try body(spectra)
             start = band.upperBound

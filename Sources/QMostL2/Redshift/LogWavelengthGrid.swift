@@ -32,9 +32,15 @@ enum CorrelationPreparation {
         max(8, Int(((spectralClass == .qso ? 0.06 : 0.015) / step).rounded()))
     }
 
-    /// Values minus their continuum: medians of blocks of `block` usable values joined linearly. `usable[k]`
-    /// false marks a gap, which stays 0.
+    /// Values minus their continuum (``continuum(_:usable:block:)``); a gap stays 0.
     static func subtractContinuum(_ values: [Double], usable: [Bool], block: Int) -> [Double] {
+        guard let c = continuum(values, usable: usable, block: block) else { return [Double](repeating: 0, count: values.count) }
+        return values.indices.map { usable[$0] ? values[$0] - c[$0] : 0 }
+    }
+
+    /// The continuum under `values`: medians of blocks of `block` usable values joined linearly, held flat
+    /// beyond the first and last block; nil when no block has enough usable values. `usable[k]` false marks a gap.
+    static func continuum(_ values: [Double], usable: [Bool], block: Int) -> [Double]? {
         let n = values.count
         var centres: [Double] = [], medians: [Double] = []
         var k = 0
@@ -50,22 +56,20 @@ enum CorrelationPreparation {
             }
             k = end
         }
-        guard !medians.isEmpty else { return [Double](repeating: 0, count: n) }
+        guard !medians.isEmpty else { return nil }
         var out = [Double](repeating: 0, count: n)
         var j = 0
-        for i in 0..<n where usable[i] {
+        for i in 0..<n {
             let x = Double(i)
             while j + 1 < centres.count && centres[j + 1] < x { j += 1 }
-            let continuum: Double
             if medians.count == 1 || x <= centres[0] {
-                continuum = medians[0]
+                out[i] = medians[0]
             } else if j + 1 >= centres.count {
-                continuum = medians[medians.count - 1]
+                out[i] = medians[medians.count - 1]
             } else {
                 let f = (x - centres[j]) / (centres[j + 1] - centres[j])
-                continuum = medians[j] * (1 - f) + medians[j + 1] * f
+                out[i] = medians[j] * (1 - f) + medians[j + 1] * f
             }
-            out[i] = values[i] - continuum
         }
         return out
     }

@@ -4,6 +4,14 @@ import QMostL1
 
 /// One spectrum as the L2 modules see it: vacuum wavelengths (Å, increasing), flux density and inverse variance,
 /// with masked or invalid pixels at inverse variance 0.
+/// The frame of a spectrum's wavelengths (`SPECSYS`).
+public enum VelocityFrame: Sendable, Equatable {
+    /// Heliocentric (or barycentric, which differs by far less than 4MOST measures).
+    case heliocentric
+    /// Topocentric, with the velocity (km/s) to add to make it heliocentric when the date and position are known.
+    case topocentric(correction: Double?)
+}
+
 public struct L2Spectrum: Sendable {
     /// Where it came from: the file, and the row of a night container.
     public var file: String
@@ -15,9 +23,11 @@ public struct L2Spectrum: Sendable {
     public var wavelength: [Double]
     public var flux: [Double]
     public var inverseVariance: [Double]
+    /// The frame the wavelengths are in, which radial velocities are measured in before any correction.
+    public var frame: VelocityFrame
 
     public init(file: String, row: Int? = nil, cname: String = "", spectrumUID: Int64 = 0, resolution: ResolutionMode,
-                wavelength: [Double], flux: [Double], inverseVariance: [Double]) {
+                wavelength: [Double], flux: [Double], inverseVariance: [Double], frame: VelocityFrame = .heliocentric) {
         precondition(wavelength.count == flux.count && flux.count == inverseVariance.count, "arrays of one spectrum differ in length")
         self.file = file
         self.row = row
@@ -27,6 +37,7 @@ public struct L2Spectrum: Sendable {
         self.wavelength = wavelength
         self.flux = flux
         self.inverseVariance = inverseVariance
+        self.frame = frame
     }
 
     /// `file` or `file[row]`, for messages and JSON.
