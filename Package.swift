@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "QMostEngine",
             dependencies: [
-                "QMostCore", "QMostStore", "QMostIngest", "QMostL1", "QMostQA", "QMostFITS",
+                "QMostCore", "QMostStore", "QMostIngest", "QMostL1", "QMostQA", "QMostL2", "QMostFITS",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

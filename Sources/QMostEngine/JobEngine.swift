@@ -52,6 +52,8 @@ public final class JobEngine: Service, Sendable {
                 runners[def.name] = QAStage()
             } else if def.name == .qaAnalyse {
                 runners[def.name] = QAAnalyseStage(configuration: configuration)
+            } else if def.name == .l2 {
+                runners[def.name] = L2Stage(configuration: configuration)
             }
         }
         return runners

@@ -9,7 +9,36 @@ enum Migrations {
         m.registerMigration("2026-12-02-calibrations", migrate: calibrations)
         m.registerMigration("2026-12-03-phase3", migrate: phase3)
         m.registerMigration("2026-12-03-qa", migrate: qa)
+        m.registerMigration("2026-12-03-l2", migrate: l2)
         return m
+    }
+
+    /// Every L2 measurement, one row per module and spectrum, kept when a rerun supersedes it (with the hashes of
+    /// the L1 input and the DXU it was written to, which a rerun replaces on disk).
+    private static func l2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE l2_results (
+                id INTEGER PRIMARY KEY,
+                night TEXT NOT NULL,
+                module TEXT NOT NULL,
+                specuid INTEGER NOT NULL,
+                cname TEXT NOT NULL,
+                value REAL,
+                error REAL,
+                label TEXT,
+                flags INTEGER NOT NULL,
+                exempted_tests TEXT NOT NULL DEFAULT '',
+                input_product_id INTEGER NOT NULL REFERENCES products(id),
+                input_sha256 TEXT NOT NULL,
+                dxu_product_id INTEGER NOT NULL REFERENCES products(id),
+                dxu_sha256 TEXT NOT NULL,
+                stage_run_id INTEGER REFERENCES stage_runs(id),
+                created_at REAL NOT NULL,
+                superseded_at REAL
+            );
+            CREATE INDEX l2_results_current ON l2_results(night, module, superseded_at);
+            CREATE INDEX l2_results_spectrum ON l2_results(specuid);
+            """)
     }
 
     /// L1's masters and which of them each reduced exposure used, with the association's tier.

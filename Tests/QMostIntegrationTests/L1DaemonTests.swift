@@ -45,7 +45,8 @@ struct L1DaemonTests {
 
     @Test(.timeLimit(.minutes(10)))
     func aNightInTheSpoolBecomesMastersAndSpectraAndABetterBiasReReducesOnlyWhatItImproves() throws {
-        let inst = try TestInstallation(yaml: "stages:\n  l1: {quiet_period_s: 4}", engine: TestInstallation.reductionEngine, label: "qmost-l1")
+        let inst = try TestInstallation(yaml: "stages:\n  l1: {quiet_period_s: 4}\n  l2: {parameters: {templates: \"\(SharedData.directory ?? "..")/redrock-templates\"}}",
+                                        engine: TestInstallation.reductionEngine, label: "qmost-l1")
         let daemon = try inst.startDaemon()
         defer { daemon.signal(SIGTERM); _ = daemon.wait(timeout: 30) }
 
@@ -135,6 +136,12 @@ struct L1DaemonTests {
         let ob1 = try inst.count("SELECT COUNT(*) FROM phase3_products WHERE night = '2026-11-20' AND stack = 'OB' AND part = 'J'")
         #expect(deep1.filter { $0.key.hasSuffix("LJ1.fits") }.count == ob1, "a deep stack per target: \(deep1.count) for \(ob1) targets")
 
+        // Once QA validates night 2, its L2 measures the container (L2 reruns on the later ones below).
+        let firstL2 = try inst.waitUntil(timeout: 300) {
+            try inst.count("SELECT COUNT(*) FROM l2_results WHERE night = '2026-11-21' AND module = '4XP'") > 0
+        }
+        #expect(firstL2, "night 2's first L2; log: \(daemon.output.suffix(3000))")
+
         // Its biases arrive late: night 2 is re-reduced with its own bias; night 1 is left alone.
         try move(second.filter { $0.kind == "bias" }.map(\.name), from: staging, to: inst.spoolRaw)
         let redone = try inst.waitUntil(timeout: 300) {
@@ -163,6 +170,20 @@ struct L1DaemonTests {
         let (deepStatus, deepExplain) = try inst.cli(["explain", "\(inst.root)/\(deepPath)"])
         #expect(deepStatus == 0 && deepExplain.contains(lateScience) && deepExplain.contains(raw1), "deep stack lineage reaches both nights' raw frames: \(deepExplain)")
         #expect(try inst.count("SELECT COUNT(*) FROM phase3_products WHERE night = '2026-11-21' AND stack = 'OB' AND combined = 2") == ob1 * 4)
+        // L2 follows L1: each container of night 2 (first reduction, re-reduction, the late exposure) was measured in
+        // turn once QA validated it, the earlier results kept and marked superseded, the last ones current.
+        let l2 = try inst.waitUntil(timeout: 300) {
+            let container = try inst.repository.pool.read { db in
+                try String.fetchOne(db, sql: "SELECT sha256 FROM products WHERE kind = 'l1_night_spectra' AND night = '2026-11-21'")
+            }
+            return try inst.count("SELECT COUNT(*) FROM l2_results WHERE night = '2026-11-21' AND superseded_at IS NULL AND input_sha256 = '\(container ?? "")'") > 0
+        }
+        let states = try inst.repository.pool.read { db in try Int.fetchOne(db, sql: "SELECT validation_state FROM nights WHERE night = '2026-11-21'") }
+        #expect(l2, "night 2's L2 on its last container (validation \(states.map(String.init) ?? "none")); log: \(daemon.output.suffix(3000))")
+        let inputs = try inst.count("SELECT COUNT(DISTINCT input_sha256) FROM l2_results WHERE night = '2026-11-21' AND module = '4XP'")
+        let superseded = try inst.count("SELECT COUNT(*) FROM l2_results WHERE night = '2026-11-21' AND superseded_at IS NOT NULL")
+        print("measured: night 2 L2 measured \(inputs) container version(s); \(superseded) result(s) superseded")
+        #expect(inputs >= 2 && superseded > 0, "L2 reran on the replaced container: \(inputs) inputs, \(superseded) superseded")
         #expect(try inst.count("SELECT COUNT(*) FROM jobs WHERE state = 'dead'") == 0)
         // Only night 2 was ever re-reduced (how often depends on how the late biases' ingests fell into the quiet period).
         let rereduced2 = try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'l1.rereduced' AND night = '2026-11-21'")

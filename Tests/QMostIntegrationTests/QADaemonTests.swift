@@ -17,7 +17,7 @@ struct QADaemonTests {
         """
         stages:
           l1: {\(l1)}
-          l2: {command: [/bin/true]}
+          l2: {parameters: {templates: "\(SharedData.directory ?? "..")/redrock-templates"}}
         alerts: {enabled: true, smtp_url: "\(sink.url)", to: [ops@example.org], from: qmostd@example.org, retry_s: 1, require_tls: false}
         """
     }
@@ -40,6 +40,31 @@ struct QADaemonTests {
 
     func l2Runs(_ inst: TestInstallation, _ night: String) throws -> Int {
         try inst.count("SELECT COUNT(*) FROM stage_runs WHERE stage = 'l2' AND subject = 'night:\(night)' AND outcome = 'ok'")
+    }
+
+    /// The night's L2: both DXUs valid FITS with a row per spectrum of the night's container and the exemptions it
+    /// was released with, and the same rows in `l2_results`.
+    func checkL2(_ inst: TestInstallation, night: String, exempted: [Int64]) throws {
+        let compact = night.replacingOccurrences(of: "-", with: "")
+        let container = try #require(try inst.repository.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT path FROM products WHERE kind = 'l1_night_spectra' AND night = ?", arguments: [night])
+        })
+        let spectra = try withFITSFile("\(inst.root)/\(container)") { try $0.rowCount(hdu: try $0.moveTo(extname: "SPECTAB")) }
+        for module in ["4XP", "4GP"] {
+            let path = "\(inst.root)/repo/l2/\(night)/QMOST_\(compact)_\(module).fits"
+            let verify = try ChildProcess(["/usr/bin/fitsverify", "-e", path], outputPath: inst.dir.file("fitsverify-\(compact)-\(module).txt"))
+            #expect(verify.wait(timeout: 60) == 0 && verify.output.contains("0 error(s)"), "\(path):\n\(verify.output)")
+            let (rows, card) = try withFITSFile(path) { file in
+                (try file.rowCount(hdu: try file.moveTo(extname: "PHASE3CATALOGUE")), try file.header(hdu: 0).string("QAEXEMPT") ?? "")
+            }
+            let recorded = try inst.count("SELECT COUNT(*) FROM l2_results WHERE night = '\(night)' AND module = '\(module)' AND superseded_at IS NULL")
+            #expect(rows == recorded, "\(module): \(rows) DXU rows, \(recorded) recorded")
+            if module == "4XP" { #expect(rows == spectra, "a redshift for each of the \(spectra) spectra: \(rows)") }
+            #expect(card == exempted.map(String.init).joined(separator: ","), "\(module) QAEXEMPT '\(card)' for \(exempted)")
+        }
+        let stars = try inst.count("SELECT COUNT(*) FROM l2_results WHERE night = '\(night)' AND module = '4GP'")
+        let measured = try inst.count("SELECT COUNT(*) FROM l2_results WHERE night = '\(night)' AND module = '4XP' AND value IS NOT NULL")
+        print("measured: L2 of \(night): \(measured) of \(spectra) redshifts, \(stars) radial velocities")
     }
 
     func failedTests(_ inst: TestInstallation, _ night: String) throws -> [Int64: [String]] {
@@ -80,6 +105,7 @@ struct QADaemonTests {
             #expect(parser.parse(), "\(p) is well-formed SVG")
         }
         #expect(sink.messages().isEmpty, "no alert for a clean night: \(sink.messages().map(\.subject))")
+        try checkL2(inst, night: clean, exempted: [])
 
         // The same fields with a sky fibre seeing a star, and a night whose green arm drifted 0.3 Å after its arcs.
         let science = try #require(try inst.repository.pool.read { db in
@@ -119,6 +145,7 @@ struct QADaemonTests {
             }
             let released = try inst.waitUntil(timeout: 120) { try l2Runs(inst, f.night) == 1 }
             #expect(released, "L2 of \(f.night) after the exemption; log: \(daemon.output.suffix(2000))")
+            try checkL2(inst, night: f.night, exempted: failed.keys.sorted())
             let (_, show) = try inst.cli(["qa", "show", f.night])
             #expect(show.contains("exempted: test \(f.test)") && show.contains("failed, exempted"), "\(show)")
         }

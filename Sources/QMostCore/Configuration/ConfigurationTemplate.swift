@@ -89,6 +89,11 @@ stages:
   # detector flat with linearity and bad-pixel mask, fibre traces and profiles, wavelength solutions) and
   # reduces each science frame with the best calibrations (see calibrations below); e.g.
   # l1: {quiet_period_s: 600}
+  # l2 is built in: once qa_analyse has validated a night (or its failures are exempted) it measures 4XP-Z
+  # redshifts and 4GP radial velocities on the night's container and writes repo/l2/<night>/QMOST_<night>_4XP.fits
+  # and QMOST_<night>_4GP.fits. It needs redrock templates (rrtemplate-*.fits): until a folder is named here or in
+  # $QMOSTD_TEMPLATES, the night's L2 waits (qmostd explain says so); e.g.
+  # l2: {parameters: {templates: /data/redrock-templates}}
 
 alerts:
   enabled: false

@@ -66,7 +66,7 @@ public enum StageGraph {
               defaultQuietPeriodSeconds: 1800),
         .init(name: .qa, scope: .night, after: .l1, builtIn: true),
         .init(name: .qaAnalyse, scope: .night, after: .qa, builtIn: true),
-        .init(name: .l2, scope: .night, after: .qaAnalyse, blockers: [.nightValidated], builtIn: false),
+        .init(name: .l2, scope: .night, after: .qaAnalyse, blockers: [.nightValidated], builtIn: true),
         .init(name: .qc, scope: .night, after: .l2, builtIn: false),
         .init(name: .trickle, scope: .night, after: .qc, builtIn: false),
     ]

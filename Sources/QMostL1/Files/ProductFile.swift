@@ -3,7 +3,7 @@ import QMostCore
 import QMostFITS
 
 /// What the L1 product files share: the primary header's general cards and inputs, and the atomic write.
-enum ProductFile {
+public enum ProductFile {
     /// ORIGIN, INSTRUME, ESO PRO CATG, the pipeline id and one PROVn per input (its file name).
     static func primaryCards(category: String, inputs: [String]) -> [FITSCard] {
         var cards: [FITSCard] = [
@@ -27,7 +27,7 @@ enum ProductFile {
 
     /// Runs `body` on a new FITS file `.name.part` beside `path`, adds checksums and renames it into place; on any
     /// failure the part file is removed and the error names `path`.
-    static func writeAtomically(_ path: String, _ body: (FITSFile) throws -> Void) throws(FileProblem) {
+    public static func writeAtomically(_ path: String, _ body: (FITSFile) throws -> Void) throws(FileProblem) {
         let folder = (path as NSString).deletingLastPathComponent
         let temp = (folder.isEmpty ? "." : folder) + "/." + (path as NSString).lastPathComponent + ".part"
         do {

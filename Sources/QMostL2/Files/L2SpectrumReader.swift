@@ -65,6 +65,13 @@ public enum L2SpectrumReader {
         return systems.map { $0.trimmingCharacters(in: .whitespaces).uppercased() == "TOPOCENT" ? .topocentric(correction: nil) : .heliocentric }
     }
 
+    /// Each container row's RA and DEC from FIBMETATAB (none when the columns are missing).
+    static func containerPositions(_ file: FITSFile, rows: Int) -> [(Double?, Double?)] {
+        guard let meta = try? file.moveTo(extname: "FIBMETATAB"), let ra = try? file.readColumn("RA", hdu: meta, as: Double.self).values,
+              let dec = try? file.readColumn("DEC", hdu: meta, as: Double.self).values, ra.count == rows, dec.count == rows else { return [(nil, nil)] }
+        return zip(ra, dec).map { ($0, $1) }
+    }
+
     static func readContainer(_ file: FITSFile, table: Int, primary: FITSHeader, path: String,
                               _ body: ([L2Spectrum]) throws -> Void) throws {
         guard let meta = try? file.moveTo(extname: "FIBMETATAB") else {
@@ -98,6 +105,7 @@ public enum L2SpectrumReader {
         let cname = primary.string("CNAME")?.trimmingCharacters(in: .whitespaces) ?? ""
         let uid = primary.int("SPECUID") ?? 0
         let frames = try identities == nil ? [frame([primary, header])] : containerFrames(file, rows: rows)
+        let positions = identities == nil ? [(primary.double("RA"), primary.double("DEC"))] : containerPositions(file, rows: rows)
         var start = 0
         while start < rows {
             let band = start..<min(rows, start + batch)
@@ -107,6 +115,7 @@ public enum L2SpectrumReader {
             let q = try quality.map { try file.readColumn($0.name, rows: band, hdu: table, as: Int64.self) }
             var spectra: [L2Spectrum] = []
             for (k, row) in band.enumerated() {
+                let position = positions.count == rows ? positions[row] : positions[0]
                 let width = w.repeatCount
                 let n = lengths.map { Int($0[row]) } ?? width
                 guard n >= 2, n <= width else { throw FileProblem(path: path, problem: "row \(row + 1): NELEM \(n) is outside 2...\(width)") }
@@ -127,6 +136,8 @@ public enum L2SpectrumReader {
                     resolution: step < 0.1 ? .high : .low,
                     wavelength: vacuum ? lam : lam.map { PhysicalConstants.vacuumWavelength(fromAir: $0) },
                     flux: fl, inverseVariance: ivar, frame: frames.count == rows ? frames[row] : frames[0]))
+                spectra[spectra.count - 1].ra = position.0
+                spectra[spectra.count - 1].dec = position.1
             }
             try body(spectra)
             start = band.upperBound

@@ -25,6 +25,9 @@ public struct L2Spectrum: Sendable {
     public var inverseVariance: [Double]
     /// The frame the wavelengths are in, which radial velocities are measured in before any correction.
     public var frame: VelocityFrame
+    /// The spectrum's position (degrees, ICRS) when the file gives it.
+    public var ra: Double?
+    public var dec: Double?
 
     public init(file: String, row: Int? = nil, cname: String = "", spectrumUID: Int64 = 0, resolution: ResolutionMode,
                 wavelength: [Double], flux: [Double], inverseVariance: [Double], frame: VelocityFrame = .heliocentric) {
