@@ -16,6 +16,8 @@ public struct RadialVelocityFinder: Sendable {
     /// Templates whose CCF peak is below this fraction of the best one's are left out of the mean: a B star's
     /// few Balmer lines, correlated with a G star, peak lower and pull the mean by 10 km/s.
     public var relativePeakCut = 0.9
+    /// Templates whose untailored CCF peak is below this fraction of the best untailored one are not tailored.
+    public var tailoringCut = 0.75
     /// How far (km/s) from the best peak the multiplicity check looks for companions.
     public var componentWindow = 200.0
 
@@ -109,10 +111,14 @@ public struct RadialVelocityFinder: Sendable {
             spectrumNorm += s.weights[k] * s.values[k] * s.values[k]
         }
         let spectrumTransform = FFT.forward(weighted)
-        return bank.templates.map { t in
-            var peak = Self.peak(spectrumTransform, spectrumNorm, s, template: t.values, transform: t.transform, offset: offset, bank: bank)
+        let plain = bank.templates.map { t in Self.peak(spectrumTransform, spectrumNorm, s, template: t.values, transform: t.transform, offset: offset, bank: bank) }
+        let bestPlain = plain.map { $0.ccf[$0.top] }.max() ?? 0
+        return zip(bank.templates, plain).map { t, first in
+            var peak = first
             var values = t.values
-            if !t.variations.isEmpty, !peak.atEdge, let tailored = tailor(t, to: s, lag: peak.top - bank.maximumLag, offset: offset) {
+            // Only templates that could enter the mean are tailored (tailoring costs two more transforms): one far
+            // below the best before tailoring stays out of reach after it.
+            if !t.variations.isEmpty, !peak.atEdge, peak.ccf[peak.top] >= tailoringCut * bestPlain, let tailored = tailor(t, to: s, lag: peak.top - bank.maximumLag, offset: offset) {
                 let refined = Self.peak(spectrumTransform, spectrumNorm, s, template: tailored,
                                         transform: FFT.forward(tailored + [Double](repeating: 0, count: length - tailored.count)), offset: offset, bank: bank)
                 if refined.ccf[refined.top] >= peak.ccf[peak.top] { (peak, values) = (refined, tailored) }
