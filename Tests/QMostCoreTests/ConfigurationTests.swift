@@ -58,12 +58,13 @@ struct ConfigurationTests {
     }
 
     @Test func stagesEnabledOnlyWithAnImplementation() throws {
-        var config = try Configuration.parse("stages:\n  l1: {command: [/bin/true]}\n  l2: {enabled: true}\n  qa_analyse: {enabled: false}\n", path: "c")
+        var config = try Configuration.parse("stages:\n  l1: {command: [/bin/true]}\n  qc: {enabled: true}\n  qa_analyse: {enabled: false}\n", path: "c")
         #expect(config.isEnabled(.ingest))
         #expect(config.isEnabled(.l1))
         #expect(config.isEnabled(.qa), "qa is built in")
         #expect(!config.isEnabled(.qaAnalyse), "a built-in stage can be switched off")
-        #expect(!config.isEnabled(.l2), "l2 has no built-in implementation yet and no command")
+        #expect(config.isEnabled(.l2), "l2 is built in")
+        #expect(!config.isEnabled(.qc), "qc has no built-in implementation yet and no command")
         config.stages["ingest"] = .init(enabled: false)
         #expect(!config.isEnabled(.ingest))
     }
