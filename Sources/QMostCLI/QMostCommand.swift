@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QMostDaemon
 
 /// `qmostd`: the 4MOST back-end data flow for small installations.
 public struct QMostCommand: AsyncParsableCommand {
@@ -24,6 +25,8 @@ struct InstallationOptions: ParsableArguments {
 extension QMostCommand {
     /// Parses the process's arguments and runs the chosen command; the executable's whole body.
     public static func start() async {
+        // The daemon catches a shutdown signal from its first instruction, before it parses its configuration.
+        if CommandLine.arguments.dropFirst().first == "run" { Daemon.trapStartupSignals() }
         await main()
     }
 }

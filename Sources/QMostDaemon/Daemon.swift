@@ -22,6 +22,10 @@ public struct Daemon: Sendable {
         self.logger = logger
     }
 
+    /// Catches SIGTERM and SIGINT until the service group traps them, so that one arriving during startup ends in
+    /// a clean shutdown; `run` calls it too, and calling it again changes nothing.
+    public static func trapStartupSignals() { StartupSignals.trap() }
+
     /// Runs until a shutdown signal or, with `untilIdle`, until the spool is drained and no job is ready.
     public func run(untilIdle: Bool = false) async throws {
         StartupSignals.trap()

@@ -76,6 +76,11 @@ struct CrashSafetyTests {
             let live = try inst.count("SELECT COUNT(*) FROM jobs WHERE stage = 'ingest' AND state IN ('pending', 'running')")
             return inst.files(under: inst.spoolRaw).isEmpty && live == 0
         }
+        // A signal during exec, before any code of the program runs, can only take its default action: the clean
+        // exit is owed once the last daemon has started.
+        _ = try inst.waitUntil(timeout: 30, every: 0.01) {
+            try inst.count("SELECT COUNT(*) FROM events WHERE kind = 'daemon.started' AND message LIKE '%(pid \(daemon.pid))%'") > 0
+        }
         daemon.signal(SIGTERM)
         #expect(daemon.wait(timeout: 30) == 0, "clean exit on SIGTERM; log:\n\(daemon.output.suffix(2000))")
         let live = try inst.count("SELECT COUNT(*) FROM jobs WHERE stage = 'ingest' AND state IN ('pending','running')")
